@@ -1,0 +1,47 @@
+/**
+ * Every stable error code livingdb can raise, with the area that owns it.
+ *
+ * Codes are part of the public contract: scripts match on them. A code is never
+ * renamed or reused once released; a retired code stays here with `retired: true`.
+ * Add new codes at the end of their area.
+ */
+export const ERROR_CODES = {
+  // core: storage engine
+  DB_LOCKED: { area: 'core', description: 'Another process holds the database lock.' },
+  DB_CLOSED: { area: 'core', description: 'The database handle was closed.' },
+  WRITE_BUSY: { area: 'core', description: 'A write transaction is active and the caller asked not to wait.' },
+  KEY_TOO_LARGE: { area: 'core', description: 'A key exceeds the documented maximum key size.' },
+  VALUE_TOO_LARGE: { area: 'core', description: 'A value exceeds the documented maximum value size.' },
+  INVALID_KEY: { area: 'core', description: 'A key is not a string or Uint8Array, or is empty.' },
+  INVALID_VALUE: { area: 'core', description: 'A value is not JSON-serialisable or a Uint8Array.' },
+  INVALID_ARGUMENT: { area: 'core', description: 'An option or argument has the wrong type or range.' },
+  TXN_NOT_FOUND: { area: 'core', description: 'The requested transaction id is not in the database history.' },
+  TXN_FINISHED: { area: 'core', description: 'A transaction object was used after its write() callback returned.' },
+  CORRUPT_PAGE: { area: 'core', description: 'A page failed its checksum or structural decode.' },
+  CORRUPT_LOG: { area: 'core', description: 'A commit-log record in the middle of the log is damaged.' },
+  CORRUPT_META: { area: 'core', description: 'Neither meta page is valid.' },
+  TREE_INVARIANT: { area: 'core', description: 'A B+tree invariant does not hold (found by checkValid).' },
+  IO_ERROR: { area: 'core', description: 'The operating system reported a read, write or fsync failure.' },
+  FORMAT_UNSUPPORTED: { area: 'core', description: 'The files were written by an incompatible format version.' },
+  KEYSPACE_INVALID: { area: 'core', description: 'A keyspace name is empty, too long or reserved.' },
+  // llm: model layer
+  MODEL_OUTPUT_INVALID: { area: 'llm', description: 'The model reply did not match the requested schema after all repair attempts.' },
+  MODEL_CALL_FAILED: { area: 'llm', description: 'A provider call failed (HTTP error, timeout, malformed body).' },
+  MODEL_NOT_FOUND: { area: 'llm', description: 'The model id names an unknown provider or a model the provider rejected.' },
+  MODEL_AUTH_FAILED: { area: 'llm', description: 'The provider rejected the credentials (401/403).' },
+  MODEL_RATE_LIMITED: { area: 'llm', description: 'The provider or the local rate limiter refused the call (429).' },
+  MODEL_TIMEOUT: { area: 'llm', description: 'The provider did not answer in time.' },
+  MODEL_ABORTED: { area: 'llm', description: 'The caller aborted the call.' },
+  MODEL_CONFIG_INVALID: { area: 'llm', description: 'A model id, base URL or provider option is malformed or missing.' },
+  BUDGET_EXCEEDED: { area: 'llm', description: 'The call would exceed a token or money budget; nothing was spent.' },
+  LEDGER_MISS: { area: 'llm', description: 'Replay mode found no recorded response for this request.' },
+  AUDIT_INVALID: { area: 'llm', description: 'The audit log hash chain is broken.' },
+  RATE_LIMIT_QUEUE_FULL: { area: 'llm', description: 'The rate limiter wait queue is full.' },
+  // cli
+  CLI_USAGE: { area: 'cli', description: 'The command line was not understood.' },
+  IMPORT_INVALID: { area: 'cli', description: 'An import file line is not a {"key", "value"} JSON object.' },
+  NOT_IMPLEMENTED: { area: 'core', description: 'The feature is not built yet.' },
+} as const satisfies Record<string, { area: string; description: string; retired?: boolean }>
+
+/** A stable livingdb error code. */
+export type ErrorCode = keyof typeof ERROR_CODES

@@ -1,0 +1,6 @@
+export type { Message, MessagePart } from './message.js'
+export type { JsonSchema, ToolCall, ToolChoice, ToolDefinition } from './tool.js'
+export type { FinishReason, Usage } from './usage.js'
+export type { GenerateRequest, GenerateResult, LanguageModelV1 } from './language-model.js'
+export type { EmbedRequest, EmbedResult, EmbeddingModelV1 } from './embedding-model.js'
+export type { CallContext, ModelMiddleware, WrapEmbedArgs, WrapGenerateArgs } from './middleware.js'
