@@ -42,6 +42,7 @@ export const ERROR_CODES = {
   IMPORT_INVALID: { area: 'cli', description: 'An import file line is not a {"key", "value"} JSON object.' },
   KEY_NOT_FOUND: { area: 'cli', description: 'The command asked for a key that holds no value.' },
   UNEXPECTED_ERROR: { area: 'cli', description: 'An error livingdb did not anticipate (a bug); the message says what failed.' },
+  DB_NOT_FOUND: { area: 'cli', description: 'The database directory given to a reading command does not exist.' },
   NOT_IMPLEMENTED: { area: 'core', description: 'The feature is not built yet.' },
 } as const satisfies Record<string, { area: string; description: string; retired?: boolean }>
 
