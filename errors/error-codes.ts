@@ -44,6 +44,17 @@ export const ERROR_CODES = {
   UNEXPECTED_ERROR: { area: 'cli', description: 'An error livingdb did not anticipate (a bug); the message says what failed.' },
   DB_NOT_FOUND: { area: 'cli', description: 'The database directory given to a reading command does not exist.' },
   NOT_IMPLEMENTED: { area: 'core', description: 'The feature is not built yet.' },
+  // plugins: plugin spec and host
+  PLUGIN_INVALID: { area: 'plugins', description: 'A plugin definition or registration is malformed (name, version, apiVersion, permissions, hooks).' },
+  PLUGIN_CONFIG_INVALID: { area: 'plugins', description: "The config given to a plugin does not match its configSchema." },
+  PLUGIN_PERMISSION_DENIED: { area: 'plugins', description: 'A plugin read or wrote outside the keyspaces and prefixes it was granted.' },
+  PLUGIN_LOAD_FAILED: { area: 'plugins', description: 'The plugin module could not be imported or exports no plugin definition.' },
+  PLUGIN_HOOK_FAILED: { area: 'plugins', description: 'A plugin hook threw or returned a malformed result.' },
+  PLUGIN_HOOK_TIMEOUT: { area: 'plugins', description: 'A plugin hook did not finish within its timeout; the plugin was terminated.' },
+  PLUGIN_CRASHED: { area: 'plugins', description: 'A plugin worker exited, ran out of memory or crashed while a hook was running.' },
+  PLUGIN_NOT_FOUND: { area: 'plugins', description: 'No plugin with that name is registered with the host.' },
+  PLUGIN_HALTED: { area: 'plugins', description: 'A plugin stopped after a batch was dead-lettered under the halt policy.' },
+  PLUGIN_HOST_CLOSED: { area: 'plugins', description: 'The plugin host was closed.' },
 } as const satisfies Record<string, { area: string; description: string; retired?: boolean }>
 
 /** A stable livingdb error code. */
