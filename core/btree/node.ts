@@ -1,0 +1,168 @@
+import type { PageLimits } from '../codec/limits.js'
+import { PAGE_HEADER_BYTES } from '../codec/limits.js'
+
+/** A value stored in a chain of overflow pages; the leaf keeps only this reference. */
+export interface OverflowRef {
+  /** First page of the chain. */
+  readonly page: number
+  /** Length of the encoded value in bytes. */
+  readonly length: number
+}
+
+/** What a leaf slot holds: the encoded value bytes, or a reference to overflow pages. */
+export type LeafValue = Uint8Array | OverflowRef
+/** What a branch slot holds: a decoded node, or the page number it is stored at. */
+export type ChildRef = Node | number
+
+/** Generation of nodes decoded from pages: never equal to a write generation, so always shared. */
+export const SHARED_GENERATION = -1
+
+/** Framing bytes of a leaf entry: key length (2), value kind (1), value length (4). */
+export const LEAF_ENTRY_OVERHEAD = 7
+/** Bytes of an overflow reference in a leaf entry (the first page number). */
+export const OVERFLOW_REF_BYTES = 4
+/** Framing bytes of a branch separator: key length (2), child page (4). */
+export const BRANCH_ENTRY_OVERHEAD = 6
+
+/**
+ * One B+tree node. Leaves hold sorted keys and values; branches hold n-1
+ * separator keys and n children, where child i holds keys in
+ * [keys[i-1], keys[i]).
+ *
+ * Copy-on-write: a node is *shared* (immutable) unless its `generation` equals
+ * the generation of the write transaction that is running. Like sorted-btree's
+ * `isShared` flag, this lets one writer mutate the nodes it created in place
+ * while every snapshot keeps reading the nodes it already has; a shared node is
+ * cloned before it is changed. The only in-place change ever made to a shared
+ * node is representational: at checkpoint a child object may be swapped for its
+ * page number, and a large value for its overflow reference (same content).
+ */
+export class Node {
+  /** Encoded size in bytes (header included); never more than the page size. */
+  bytes: number
+  /** Page number this exact content is stored at, or 0 when not written yet. */
+  page = 0
+
+  constructor(
+    readonly leaf: boolean,
+    public keys: Uint8Array[],
+    public values: LeafValue[],
+    public children: ChildRef[],
+    public generation: number,
+    bytes: number,
+  ) {
+    this.bytes = bytes
+  }
+
+  /** A leaf node; `maxEntryBytes` decides which values count as overflow references. */
+  static leaf(keys: Uint8Array[], values: LeafValue[], generation: number, maxEntryBytes: number): Node {
+    return new Node(true, keys, values, [], generation, leafBytes(keys, values, maxEntryBytes))
+  }
+
+  /** A branch node. */
+  static branch(keys: Uint8Array[], children: ChildRef[], generation: number): Node {
+    return new Node(false, keys, [], children, generation, branchBytes(keys))
+  }
+
+  /** Number of entries (leaf) or children (branch). */
+  get size(): number {
+    return this.leaf ? this.keys.length : this.children.length
+  }
+}
+
+/** Length of a stored value, whatever its representation. */
+export function valueLength(value: LeafValue): number {
+  return value.length
+}
+
+/** True when a value of `valueBytes` next to a key of `keyBytes` is stored inline in the leaf. */
+export function isInline(keyBytes: number, valueBytes: number, limits: PageLimits): boolean {
+  return LEAF_ENTRY_OVERHEAD + keyBytes + valueBytes <= limits.maxEntryBytes
+}
+
+/** Encoded bytes of one leaf entry. */
+export function leafEntryBytes(keyBytes: number, valueBytes: number, maxEntryBytes: number): number {
+  const inline = LEAF_ENTRY_OVERHEAD + keyBytes + valueBytes
+  return inline <= maxEntryBytes ? inline : LEAF_ENTRY_OVERHEAD + keyBytes + OVERFLOW_REF_BYTES
+}
+
+/** Encoded bytes of a leaf with these entries. */
+export function leafBytes(keys: readonly Uint8Array[], values: readonly LeafValue[], maxEntryBytes: number): number {
+  let total = PAGE_HEADER_BYTES
+  for (let index = 0; index < keys.length; index++) total += leafEntryBytes(keys[index]!.length, values[index]!.length, maxEntryBytes)
+  return total
+}
+
+/** Encoded bytes of a branch with these separators. */
+export function branchBytes(keys: readonly Uint8Array[]): number {
+  let total = PAGE_HEADER_BYTES + 4
+  for (const key of keys) total += BRANCH_ENTRY_OVERHEAD + key.length
+  return total
+}
+
+/** Bytewise comparison of two byte strings (negative, zero, positive). */
+export function compareBytes(left: Uint8Array, right: Uint8Array): number {
+  const leftLength = left.length
+  const rightLength = right.length
+  const length = leftLength < rightLength ? leftLength : rightLength
+  for (let index = 0; index < length; index++) {
+    const difference = left[index]! - right[index]!
+    if (difference !== 0) return difference
+  }
+  return leftLength - rightLength
+}
+
+/** Compares the first `length` bytes of `probe` with `key`. */
+export function compareProbe(probe: Uint8Array, length: number, key: Uint8Array): number {
+  const keyLength = key.length
+  const shortest = length < keyLength ? length : keyLength
+  for (let index = 0; index < shortest; index++) {
+    const difference = probe[index]! - key[index]!
+    if (difference !== 0) return difference
+  }
+  return length - keyLength
+}
+
+/** Index of the first key >= probe (keys.length when none). */
+export function lowerBound(keys: readonly Uint8Array[], probe: Uint8Array, length: number = probe.length): number {
+  let low = 0
+  let high = keys.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (compareProbe(probe, length, keys[middle]!) > 0) low = middle + 1
+    else high = middle
+  }
+  return low
+}
+
+/** Index of the first key > probe (keys.length when none); in a branch, the child to descend into. */
+export function upperBound(keys: readonly Uint8Array[], probe: Uint8Array, length: number = probe.length): number {
+  let low = 0
+  let high = keys.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (compareProbe(probe, length, keys[middle]!) >= 0) low = middle + 1
+    else high = middle
+  }
+  return low
+}
+
+/** Where nodes stored as page numbers and values stored in overflow pages are read from. */
+export interface NodeSource {
+  readonly limits: PageLimits
+  /** Decodes (or returns the cached) node stored at `page`. */
+  loadNode(page: number): Node
+  /** Reads a value stored in overflow pages. */
+  loadValue(reference: OverflowRef): Uint8Array
+}
+
+/** Resolves child `index` of a branch to a node. */
+export function childAt(source: NodeSource, node: Node, index: number): Node {
+  const child = node.children[index]!
+  return typeof child === 'number' ? source.loadNode(child) : child
+}
+
+/** Resolves a leaf value to its encoded bytes. */
+export function resolveValue(source: NodeSource, value: LeafValue): Uint8Array {
+  return value instanceof Uint8Array ? value : source.loadValue(value)
+}
