@@ -1,3 +1,4 @@
+import { DEFAULT_TIMEOUT_MS } from '../providers/shared/provider-model-options.js'
 import { ModelConfigError } from './model-config-error.js'
 import type { ProviderName } from './model-id.js'
 
@@ -8,8 +9,7 @@ export type Environment = Readonly<Record<string, string | undefined>>
 export const DEFAULT_LANGUAGE_MODEL_ID = 'offline:default'
 /** Used when neither code nor `LIVINGDB_EMBEDDING_MODEL` names an embedding model. */
 export const DEFAULT_EMBEDDING_MODEL_ID = 'offline:default'
-/** Per-call timeout when none is configured (covers the whole reply, body included). */
-export const DEFAULT_TIMEOUT_MS = 60_000
+export { DEFAULT_TIMEOUT_MS }
 /** Where Ollama listens when `OLLAMA_HOST` is not set. */
 export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434'
 
