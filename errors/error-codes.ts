@@ -37,6 +37,7 @@ export const ERROR_CODES = {
   LEDGER_MISS: { area: 'llm', description: 'Replay mode found no recorded response for this request.' },
   AUDIT_INVALID: { area: 'llm', description: 'The audit log hash chain is broken.' },
   RATE_LIMIT_QUEUE_FULL: { area: 'llm', description: 'The rate limiter wait queue is full.' },
+  GUARD_STORE_CORRUPT: { area: 'llm', description: 'A guard store file (ledger, budget counters, audit log) has a damaged record before its last line.' },
   // cli
   CLI_USAGE: { area: 'cli', description: 'The command line was not understood.' },
   IMPORT_INVALID: { area: 'cli', description: 'An import file line is not a {"key", "value"} JSON object.' },
