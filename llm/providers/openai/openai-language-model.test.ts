@@ -96,7 +96,7 @@ describe('openai language model over the official client', () => {
     [404, 'error404', 'MODEL_NOT_FOUND', false],
     [500, 'error500', 'MODEL_CALL_FAILED', true],
     [503, 'error500', 'MODEL_CALL_FAILED', true],
-  ])('maps HTTP %i to %s', async (status, name, code, isRetryable) => {
+  ])('maps HTTP %i (%s) to %s', async (status, name, code, isRetryable) => {
     server.respond(CHAT, { status, body: fixture(name) })
     await expectModelCallError(model().doGenerate(hello), { code: String(code), isRetryable: Boolean(isRetryable) })
     expect(server.requests).toHaveLength(1) // the client's own retries are off

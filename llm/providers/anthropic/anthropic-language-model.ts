@@ -1,0 +1,44 @@
+import Anthropic from '@anthropic-ai/sdk'
+import type { GenerateRequest, GenerateResult, LanguageModelV1 } from '../../spec/index.js'
+import { createCallSignal } from '../shared/call-signal.js'
+import { toModelCallError, type ModelIdentity } from '../shared/map-provider-error.js'
+import { DEFAULT_TIMEOUT_MS, type ProviderModelOptions } from '../shared/provider-model-options.js'
+import { toAnthropicBody } from './anthropic-request.js'
+import { toGenerateResult } from './anthropic-response.js'
+
+/**
+ * A language model over the official `@anthropic-ai/sdk` messages API, with tools
+ * and structured output through a forced tool call. `baseUrl` is the API root
+ * (the client appends `/v1/messages`). The client's own retries are off.
+ *
+ * @example
+ * const model = createAnthropicLanguageModel({ modelId: 'claude-haiku-4-5', apiKey: process.env.ANTHROPIC_API_KEY })
+ */
+export function createAnthropicLanguageModel(options: ProviderModelOptions): LanguageModelV1 {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const client = new Anthropic({
+    apiKey: options.apiKey ?? null,
+    ...(options.baseUrl === undefined ? {} : { baseURL: options.baseUrl }),
+    maxRetries: 0,
+    timeout: timeoutMs,
+    ...(options.headers === undefined ? {} : { defaultHeaders: { ...options.headers } }),
+  })
+  const identity: ModelIdentity = { provider: 'anthropic', modelId: options.modelId, timeoutMs, keySetting: 'ANTHROPIC_API_KEY' }
+  return {
+    specificationVersion: 'v1',
+    provider: 'anthropic',
+    modelId: options.modelId,
+    async doGenerate(request: GenerateRequest): Promise<GenerateResult> {
+      const callSignal = createCallSignal({ timeoutMs, abortSignal: request.abortSignal })
+      try {
+        const { body, responseToolName } = toAnthropicBody({ modelId: options.modelId, request })
+        const raw: unknown = await client.messages.create(body, { signal: callSignal.signal })
+        return toGenerateResult(raw, identity, responseToolName)
+      } catch (error) {
+        throw toModelCallError({ error, identity, callSignal })
+      } finally {
+        callSignal.dispose()
+      }
+    },
+  }
+}

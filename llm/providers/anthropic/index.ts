@@ -1,0 +1,1 @@
+export { createAnthropicLanguageModel } from './anthropic-language-model.js'
