@@ -1,0 +1,8 @@
+/**
+ * The commit log: segmented, append-only, CRC-framed records; the ordered
+ * commit stream of livingdb and the engine's redo log. See docs/log.md.
+ */
+export type { CommitLogOptions, CommitRecord, DurabilityMode, LogOperation } from './commit-record.js'
+export { CommitLog } from './commit-log.js'
+export { decodeCommitRecord, encodeCommitRecord, MAX_PAYLOAD_BYTES } from './record-codec.js'
+export { segmentFileName, parseSegmentFileName } from './segment-file.js'

@@ -1,0 +1,63 @@
+import { CorruptionError, StorageError } from '../../errors/index.js'
+import type { FileSystem } from '../file/index.js'
+import type { CommitRecord } from './commit-record.js'
+import { decodePayload } from './record-codec.js'
+import { FrameCursor, SEGMENT_HEADER_BYTES } from './segment-file.js'
+
+/** The live segment list a reader walks (the log keeps mutating it). */
+interface ReadableSegment {
+  readonly path: string
+  readonly firstTxnId: number
+  readonly end: number
+}
+
+/** Arguments of {@link readLogRecords}. */
+export interface ReadLogRecordsArgs {
+  readonly fs: FileSystem
+  /** The log's live segment list, ordered by first txn id. */
+  readonly segments: readonly ReadableSegment[]
+  readonly fromTxnId: number
+  readonly toTxnId: number
+}
+
+/**
+ * Lazily yields records in `[fromTxnId, toTxnId]` from the segment files,
+ * one big read at a time. Each segment is read up to the bytes written when
+ * the reader reaches it, so it never sees a half-written record.
+ */
+export function* readLogRecords(args: ReadLogRecordsArgs): Generator<CommitRecord, void, undefined> {
+  const { fs, segments, fromTxnId, toTxnId } = args
+  if (!Number.isFinite(fromTxnId) || !Number.isFinite(toTxnId)) {
+    throw new StorageError('INVALID_ARGUMENT', `read() needs finite txn ids, got from ${String(fromTxnId)} to ${String(toTxnId)}.`)
+  }
+  let index = 0
+  while (index + 1 < segments.length && segments[index + 1]!.firstTxnId <= fromTxnId) index++
+  let segment: ReadableSegment | undefined = segments[index]
+  while (segment !== undefined && segment.firstTxnId <= toTxnId) {
+    const end = segment.end
+    if (end > SEGMENT_HEADER_BYTES) {
+      const handle = fs.open(segment.path, { readOnly: true })
+      try {
+        const cursor = new FrameCursor(handle, SEGMENT_HEADER_BYTES, end)
+        for (;;) {
+          const step = cursor.next()
+          if (step.kind === 'end') break
+          if (step.kind === 'damaged') {
+            throw new CorruptionError(
+              'CORRUPT_LOG',
+              `The commit log changed under a reader: byte ${step.offset} of ${segment.path} is damaged (${step.reason}). Run \`livingdb verify\` and restore from a backup if it reports damage.`,
+              { details: { file: segment.path, offset: step.offset, reason: step.reason } },
+            )
+          }
+          if (step.txnId < fromTxnId) continue
+          if (step.txnId > toTxnId) return
+          yield decodePayload(cursor.buffer, step.payloadStart, step.payloadEnd)
+        }
+      } finally {
+        handle.close()
+      }
+    }
+    const current: number = segment.firstTxnId
+    segment = segments.find((candidate) => candidate.firstTxnId > current)
+  }
+}
