@@ -1,3 +1,4 @@
+import { DEFAULT_OLLAMA_BASE_URL } from '../providers/ollama/ollama-language-model.js'
 import { DEFAULT_TIMEOUT_MS } from '../providers/shared/provider-model-options.js'
 import { ModelConfigError } from './model-config-error.js'
 import type { ProviderName } from './model-id.js'
@@ -11,7 +12,7 @@ export const DEFAULT_LANGUAGE_MODEL_ID = 'offline:default'
 export const DEFAULT_EMBEDDING_MODEL_ID = 'offline:default'
 export { DEFAULT_TIMEOUT_MS }
 /** Where Ollama listens when `OLLAMA_HOST` is not set. */
-export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434'
+export const DEFAULT_OLLAMA_HOST = DEFAULT_OLLAMA_BASE_URL
 
 /**
  * Connection settings given in code. Each one overrides its environment variable.

@@ -1,0 +1,48 @@
+import type { EmbedRequest, EmbedResult, EmbeddingModelV1 } from '../../spec/index.js'
+import { createCallSignal } from '../shared/call-signal.js'
+import { toModelCallError, type ModelIdentity } from '../shared/map-provider-error.js'
+import { DEFAULT_TIMEOUT_MS, type ProviderModelOptions } from '../shared/provider-model-options.js'
+import { createOllamaCall } from './ollama-client.js'
+import { DEFAULT_OLLAMA_BASE_URL } from './ollama-language-model.js'
+import { toEmbeddings } from './ollama-response.js'
+
+/** Options of {@link createOllamaEmbeddingModel}. */
+export interface OllamaEmbeddingModelOptions extends ProviderModelOptions {
+  /** Inputs per `/api/embed` request (default 64: a local server embeds them one batch at a time). */
+  readonly maxValuesPerCall?: number
+  /** Vector length, when known in advance (e.g. 768 for nomic-embed-text). */
+  readonly dimensions?: number
+}
+
+/**
+ * An embedding model over the official `ollama` client's `/api/embed`.
+ *
+ * @example
+ * const model = createOllamaEmbeddingModel({ modelId: 'nomic-embed-text', dimensions: 768 })
+ */
+export function createOllamaEmbeddingModel(options: OllamaEmbeddingModelOptions): EmbeddingModelV1 {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const identity: ModelIdentity = { provider: 'ollama', modelId: options.modelId, timeoutMs }
+  const host = options.baseUrl ?? DEFAULT_OLLAMA_BASE_URL
+  return {
+    specificationVersion: 'v1',
+    provider: 'ollama',
+    modelId: options.modelId,
+    ...(options.dimensions === undefined ? {} : { dimensions: options.dimensions }),
+    maxValuesPerCall: options.maxValuesPerCall ?? 64,
+    async doEmbed(request: EmbedRequest): Promise<EmbedResult> {
+      if (request.values.length === 0) return { embeddings: [], usage: { inputTokens: 0 } }
+      const callSignal = createCallSignal({ timeoutMs, abortSignal: request.abortSignal })
+      const call = createOllamaCall({ host, headers: options.headers, callSignal })
+      try {
+        const raw: unknown = await call.client.embed({ model: options.modelId, input: [...request.values] })
+        const { embeddings, inputTokens } = toEmbeddings(raw, identity, request.values.length)
+        return { embeddings, usage: { inputTokens } }
+      } catch (error) {
+        throw toModelCallError({ error, identity, callSignal, responseHeaders: call.lastHeaders() })
+      } finally {
+        callSignal.dispose()
+      }
+    },
+  }
+}
