@@ -9,10 +9,10 @@ export const WORKLOAD_NAMES = [
   'bulk-load',
   'point-gets',
   'range-scans',
+  'file-size',
   'durable-commits',
   'group-commit',
   'recovery',
-  'file-size',
   'peak-memory',
   'llm',
 ] as const
