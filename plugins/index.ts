@@ -1,0 +1,2 @@
+export * from './spec/index.js'
+export * from './host/index.js'
