@@ -1,0 +1,25 @@
+import type { CommandDefinition } from '../command.js'
+import { AUDIT_COMMANDS } from './audit.js'
+import { DEMO_COMMANDS } from './demo.js'
+import { EXPORT_COMMANDS } from './export.js'
+import { IMPORT_COMMANDS } from './import.js'
+import { KV_COMMANDS } from './kv.js'
+import { LLM_COMMANDS } from './llm.js'
+import { LOG_COMMANDS } from './log.js'
+import { REPAIR_COMMANDS } from './repair.js'
+import { STATS_COMMANDS } from './stats.js'
+import { VERIFY_COMMANDS } from './verify.js'
+
+/** Every built-in `livingdb` command, in the order `livingdb --help` lists them. */
+export const ALL_COMMANDS: readonly CommandDefinition[] = [
+  ...KV_COMMANDS,
+  ...IMPORT_COMMANDS,
+  ...EXPORT_COMMANDS,
+  ...LOG_COMMANDS,
+  ...VERIFY_COMMANDS,
+  ...REPAIR_COMMANDS,
+  ...STATS_COMMANDS,
+  ...LLM_COMMANDS,
+  ...AUDIT_COMMANDS,
+  ...DEMO_COMMANDS,
+]

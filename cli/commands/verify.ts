@@ -1,0 +1,36 @@
+import type { CommandDefinition } from '../command.js'
+import { assertDatabaseExists } from '../open-database.js'
+import { verifyDatabase, type VerifyReport } from '../verify-database.js'
+
+const verifyCommand: CommandDefinition = {
+  path: ['verify'],
+  summary: 'Check every page and log checksum and every B+tree invariant; exit 1 on any problem.',
+  description: [
+    'Reads the whole database: both meta pages, every page reachable from every keyspace (CRC32C',
+    'and structure), the tree invariants (key order, fill, separators, overflow chains), and every',
+    'commit-log record. Problems are listed with what is wrong and where; the exit code is 1 when',
+    'there is at least one. A database that cannot even be opened is reported the same way.',
+  ].join('\n'),
+  positionals: [],
+  options: [],
+  examples: ['livingdb verify', 'livingdb verify --db ./data --json | jq .problems'],
+  async run(context) {
+    assertDatabaseExists(context.databasePath)
+    const report = await verifyDatabase({ path: context.databasePath, progress: context.output.progress({ label: 'verify' }) })
+    if (context.json) context.output.json(report)
+    else for (const line of formatVerifyReport(report)) context.output.line(line)
+    return report.ok ? 0 : 1
+  },
+}
+
+/** Human lines for a verify report. */
+export function formatVerifyReport(report: VerifyReport): string[] {
+  const checked = Object.entries(report.checked).map(([name, count]) => `${count.toLocaleString('en-US')} ${name}`).join(', ')
+  if (report.ok) return [`verify: OK${checked ? ` (${checked})` : ''}`]
+  const lines = [`verify: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'} found${checked ? ` (checked ${checked})` : ''}`]
+  for (const problem of report.problems) lines.push(`  ${problem.code}: ${problem.message}`)
+  return lines
+}
+
+/** `livingdb verify`. */
+export const VERIFY_COMMANDS: readonly CommandDefinition[] = [verifyCommand]

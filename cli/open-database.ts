@@ -1,0 +1,37 @@
+import { readdirSync, statSync } from 'node:fs'
+import { LivingDbError } from '../errors/index.js'
+import { open } from '../index.js'
+import type { CommandContext } from './command.js'
+
+/** An open livingdb database, as `open()` returns it. */
+export type Database = Awaited<ReturnType<typeof open>>
+
+/** Arguments of {@link withDatabase}. */
+export interface WithDatabaseArgs<T> {
+  readonly context: CommandContext
+  /** True for commands that only read: a missing directory is `DB_NOT_FOUND` instead of a new, empty database. */
+  readonly mustExist: boolean
+  readonly use: (database: Database) => Promise<T> | T
+}
+
+/**
+ * Opens the `--db` database (strict durability: a command's writes are on disk
+ * when it exits), runs `use`, and closes it even when `use` throws.
+ */
+export async function withDatabase<T>(args: WithDatabaseArgs<T>): Promise<T> {
+  const path = args.context.databasePath
+  if (args.mustExist) assertDatabaseExists(path)
+  const database = await open({ path, durability: 'strict' })
+  try {
+    return await args.use(database)
+  } finally {
+    await database.close()
+  }
+}
+
+/** Throws `DB_NOT_FOUND` when `path` is not a directory holding files. */
+export function assertDatabaseExists(path: string): void {
+  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory() || readdirSync(path).length === 0) {
+    throw new LivingDbError('DB_NOT_FOUND', `No livingdb database at ${path}. Pass --db DIR pointing at an existing database, or create one with \`livingdb import FILE --db ${path}\` or \`livingdb kv put KEY VALUE --db ${path}\`.`, { details: { path } })
+  }
+}
