@@ -1,0 +1,179 @@
+import { LivingDbError } from '../../errors/index.js'
+import type { GenerateRequest, Message, MessagePart, ModelMiddleware } from '../spec/index.js'
+import { withCallFacts } from './call-facts.js'
+import { DEFAULT_REDACTION_DETECTORS, type RedactionDetector } from './redaction-detectors.js'
+
+/** Options of {@link createRedactionGuard}. */
+export interface RedactionGuardOptions {
+  /** The whole catalog (default {@link DEFAULT_REDACTION_DETECTORS}). */
+  readonly detectors?: readonly RedactionDetector[]
+  /** Detectors appended to the catalog (run after the built-in ones). */
+  readonly addDetectors?: readonly RedactionDetector[]
+  /** Detector types removed from the catalog (`['IPV4', 'IPV6']`). */
+  readonly removeTypes?: readonly string[]
+  /**
+   * Providers whose calls never leave the process, so nothing is redacted for them
+   * (default `['offline']`: the offline provider extracts identifiers itself).
+   */
+  readonly skipProviders?: readonly string[]
+  /** Put the original values back where the reply repeats a placeholder (default true). */
+  readonly restore?: boolean
+}
+
+const PLACEHOLDER = /\[[A-Z][A-Z0-9_]*_\d+\]/g
+
+/**
+ * Replaces sensitive values with numbered placeholders for one call: the same value
+ * always gets the same placeholder (`[EMAIL_1]`), numbering follows first appearance,
+ * so identical inputs give identical redacted requests (and ledger hashes).
+ */
+export class Redactor {
+  /** Occurrences replaced so far, by detector type. */
+  readonly counts: Record<string, number> = {}
+  /** Total occurrences replaced so far. */
+  total = 0
+  readonly #detectors: readonly RedactionDetector[]
+  readonly #placeholderByValue = new Map<string, string>()
+  readonly #valueByPlaceholder = new Map<string, string>()
+  readonly #lastNumber = new Map<string, number>()
+
+  constructor(detectors: readonly RedactionDetector[] = DEFAULT_REDACTION_DETECTORS) {
+    this.#detectors = detectors
+  }
+
+  /** `input` with every detected value replaced by its placeholder. */
+  text(input: string): string {
+    let output = input
+    for (const detector of this.#detectors) {
+      output = output.replace(detector.pattern, (match: string) => {
+        if (detector.validate !== undefined && !detector.validate(match)) return match
+        return this.#placeholderFor(detector.type, match)
+      })
+    }
+    return output
+  }
+
+  /** Every string inside a JSON value redacted (objects and arrays copied). */
+  deep(value: unknown): unknown {
+    return mapStrings(value, (text) => this.text(text))
+  }
+
+  /** Placeholders this redactor issued put back to their original values. */
+  restoreText(input: string): string {
+    if (this.total === 0) return input
+    return input.replace(PLACEHOLDER, (placeholder) => this.#valueByPlaceholder.get(placeholder) ?? placeholder)
+  }
+
+  /** {@link restoreText} over every string inside a JSON value. */
+  restoreDeep(value: unknown): unknown {
+    return this.total === 0 ? value : mapStrings(value, (text) => this.restoreText(text))
+  }
+
+  #placeholderFor(type: string, value: string): string {
+    this.counts[type] = (this.counts[type] ?? 0) + 1
+    this.total++
+    const key = `${type}\u0000${value}`
+    const known = this.#placeholderByValue.get(key)
+    if (known !== undefined) return known
+    const number = (this.#lastNumber.get(type) ?? 0) + 1
+    this.#lastNumber.set(type, number)
+    const placeholder = `[${type}_${number}]`
+    this.#placeholderByValue.set(key, placeholder)
+    this.#valueByPlaceholder.set(placeholder, value)
+    return placeholder
+  }
+}
+
+/**
+ * Redacts one string with the default (or given) catalog; handy for previews and tests.
+ *
+ * @example
+ * redactText('mail bob@example.com').text // 'mail [EMAIL_1]'
+ */
+export function redactText(text: string, detectors?: readonly RedactionDetector[]): { readonly text: string; readonly counts: Readonly<Record<string, number>> } {
+  const redactor = new Redactor(detectors)
+  return { text: redactor.text(text), counts: redactor.counts }
+}
+
+/**
+ * The redaction guard: every message text, tool-call input and tool result (and every
+ * embedding input) is redacted before it reaches the next layer, so the ledger, the
+ * audit log and the provider only see placeholders. Counts per type are written to
+ * the call facts (`redactions`) for the audit record. With `restore` (default), the
+ * reply's text and tool-call inputs get the original values back.
+ *
+ * @example
+ * const redaction = createRedactionGuard({ removeTypes: ['IPV4'], addDetectors: [employeeId] })
+ */
+export function createRedactionGuard(options: RedactionGuardOptions = {}): ModelMiddleware {
+  const detectors = buildCatalog(options)
+  const skipProviders = new Set(options.skipProviders ?? ['offline'])
+  const restore = options.restore ?? true
+  return {
+    name: 'redaction',
+    async wrapGenerate({ request, model, next }) {
+      if (skipProviders.has(model.provider)) return next(request)
+      const redactor = new Redactor(detectors)
+      const { request: tracked, facts } = withCallFacts(request)
+      const redacted: GenerateRequest = { ...tracked, messages: tracked.messages.map((message) => redactMessage(message, redactor)) }
+      facts.redactions = redactor.counts
+      const result = await next(redacted)
+      if (!restore || redactor.total === 0) return result
+      return {
+        ...result,
+        text: redactor.restoreText(result.text),
+        toolCalls: result.toolCalls.map((call) => ({ ...call, input: redactor.restoreDeep(call.input) })),
+      }
+    },
+    async wrapEmbed({ request, model, next }) {
+      if (skipProviders.has(model.provider)) return next(request)
+      const redactor = new Redactor(detectors)
+      const { request: tracked, facts } = withCallFacts(request)
+      const values = tracked.values.map((value) => redactor.text(value))
+      facts.redactions = redactor.counts
+      return next({ ...tracked, values })
+    },
+  }
+}
+
+function redactMessage(message: Message, redactor: Redactor): Message {
+  if (typeof message.content === 'string') return { ...message, content: redactor.text(message.content) }
+  return { ...message, content: message.content.map((part) => redactPart(part, redactor)) }
+}
+
+function redactPart(part: MessagePart, redactor: Redactor): MessagePart {
+  switch (part.type) {
+    case 'text':
+      return { ...part, text: redactor.text(part.text) }
+    case 'tool-call':
+      return { ...part, input: redactor.deep(part.input) }
+    case 'tool-result':
+      return { ...part, output: redactor.deep(part.output) }
+  }
+}
+
+function mapStrings(value: unknown, transform: (text: string) => string): unknown {
+  if (typeof value === 'string') return transform(value)
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, transform))
+  if (typeof value === 'object' && value !== null) {
+    const copy: Record<string, unknown> = {}
+    for (const [key, item] of Object.entries(value)) copy[key] = mapStrings(item, transform)
+    return copy
+  }
+  return value
+}
+
+function buildCatalog(options: RedactionGuardOptions): readonly RedactionDetector[] {
+  const removed = new Set(options.removeTypes ?? [])
+  const catalog = [...(options.detectors ?? DEFAULT_REDACTION_DETECTORS), ...(options.addDetectors ?? [])].filter((detector) => !removed.has(detector.type))
+  for (const detector of catalog) {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(detector.type) || !(detector.pattern instanceof RegExp) || !detector.pattern.global) {
+      throw new LivingDbError(
+        'INVALID_ARGUMENT',
+        `Redaction detector ${JSON.stringify(detector.type)} is invalid: its type must be upper-case letters, digits and "_", and its pattern a RegExp with the "g" flag.`,
+        { details: { type: String(detector.type) } },
+      )
+    }
+  }
+  return catalog
+}

@@ -1,0 +1,98 @@
+import { open, readFile, rename } from 'node:fs/promises'
+import { JsonLinesFile, type JsonLinesRecovery } from './json-lines-file.js'
+import type { AuditHead, AuditReadResult, AuditStore } from './store-types.js'
+
+/**
+ * An {@link AuditStore} over a JSON-lines file of records plus a small head file
+ * (`<path>.head.json`, `{ seq, hash }` of the last record, replaced atomically after
+ * each append). Comparing the two is how a cut-off tail is detected. A torn last
+ * record line (a crash mid-append) is ignored, cut off and reported in `tornTail`.
+ * One process per file.
+ */
+export class FileAuditStore implements AuditStore {
+  readonly #file: JsonLinesFile
+  readonly #headPath: string
+  readonly #recovery: JsonLinesRecovery | undefined
+  #headQueue: Promise<void> = Promise.resolve()
+
+  private constructor(file: JsonLinesFile, headPath: string) {
+    this.#file = file
+    this.#headPath = headPath
+    this.#recovery = file.recovery
+  }
+
+  /** A torn last line dropped when the file was opened, if any. */
+  get recovery(): JsonLinesRecovery | undefined {
+    return this.#recovery
+  }
+
+  /**
+   * Opens (creating) the audit log at `path`.
+   *
+   * @example
+   * const audit = await FileAuditStore.open({ path: 'data/llm/audit.jsonl' })
+   * const report = await verifyAuditLog(audit)
+   */
+  static async open(options: { readonly path: string; readonly fsync?: boolean }): Promise<FileAuditStore> {
+    const { file } = await JsonLinesFile.open(options)
+    return new FileAuditStore(file, `${options.path}.head.json`)
+  }
+
+  async append(record: Readonly<Record<string, unknown>> & { readonly seq: number; readonly hash: string }): Promise<void> {
+    await this.#file.append(record)
+    const head = JSON.stringify({ seq: record.seq, hash: record.hash } satisfies AuditHead)
+    const write = this.#headQueue.then(async () => {
+      const temporaryPath = `${this.#headPath}.${process.pid}.tmp`
+      const handle = await open(temporaryPath, 'w')
+      try {
+        await handle.write(head)
+      } finally {
+        await handle.close()
+      }
+      await rename(temporaryPath, this.#headPath)
+    })
+    this.#headQueue = write.catch(() => undefined)
+    await write
+  }
+
+  async readAll(): Promise<AuditReadResult> {
+    await this.#file.flush()
+    const text = await readFile(this.#file.path, 'utf8')
+    const records: unknown[] = []
+    const lines = text.split('\n')
+    const last = lines.pop() ?? ''
+    let offset = 0
+    let tornTail: AuditReadResult['tornTail'] = this.#recovery
+    for (const [index, line] of lines.entries()) {
+      if (line.trim() !== '') {
+        try {
+          records.push(JSON.parse(line))
+        } catch {
+          // Unparsable line: keep a marker so verification reports it at its index.
+          if (index === lines.length - 1 && last === '') tornTail = { offset, bytes: Buffer.byteLength(line) + 1 }
+          else records.push({ unparsable: line.slice(0, 200) })
+        }
+      }
+      offset += Buffer.byteLength(line) + 1
+    }
+    if (last !== '') tornTail = { offset, bytes: Buffer.byteLength(last) }
+    return tornTail === undefined ? { records } : { records, tornTail }
+  }
+
+  async readHead(): Promise<AuditHead | undefined> {
+    await this.#headQueue
+    try {
+      const head = JSON.parse(await readFile(this.#headPath, 'utf8')) as AuditHead
+      return typeof head?.seq === 'number' && typeof head.hash === 'string' ? { seq: head.seq, hash: head.hash } : undefined
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || error instanceof SyntaxError) return undefined
+      throw error
+    }
+  }
+
+  /** Waits for pending writes and closes the file. */
+  async close(): Promise<void> {
+    await this.#headQueue
+    await this.#file.close()
+  }
+}
