@@ -47,3 +47,22 @@ describe('plugin host on the commit stream', () => {
     expect(scan(db, 'counter', 'seen/')).toHaveLength(30)
   })
 })
+
+describe('the commit path never waits on a plugin', () => {
+  it('db.write() resolves while a plugin that sleeps 1 s per batch still holds its batch', async () => {
+    const db = new MemoryDatabase()
+    const host = await start(db, [{ module: fixture('sleepy-plugin'), config: { ms: 1_000 } }])
+    await db.write((tx) => tx.put('first', 1), { origin: 'app' })
+    while ((await host.status())[0]!.inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    const resolved: number[] = []
+    for (let index = 0; index < 50; index++) resolved.push((await db.write((tx) => tx.put(`next/${index}`, index), { origin: 'app' })).txnId)
+    const during = (await host.status())[0]!
+    expect(resolved).toHaveLength(50)
+    expect(during.inFlight).toBe(1)
+    expect(during.cursor).toBe(0)
+    expect(during.lag).toBe(51)
+    expect(scan(db, 'sleepy')).toHaveLength(0)
+    await host.idle()
+    expect(scan(db, 'sleepy', 'seen/')).toHaveLength(51)
+  })
+})

@@ -55,6 +55,7 @@ export class PluginRunner {
   #dirty = false
   #skippedSinceFlush = 0
   #busy = false
+  #inFlight = 0
   #errors = 0
   #lastError: PluginStatus['lastError'] = null
   #restarts = 0
@@ -133,6 +134,7 @@ export class PluginRunner {
       halted: this.#halted === undefined ? null : { firstTxnId: this.#halted.firstTxnId, lastTxnId: this.#halted.lastTxnId, error: this.#halted.error },
       modelSpend: { ...spend },
       buffered: this.#feed?.buffered ?? 0,
+      inFlight: this.#inFlight,
     }
   }
 
@@ -272,12 +274,15 @@ export class PluginRunner {
           const worker = await this.#ensureWorker()
           if (worker === undefined) return
           const snapshotTxnId = visible.at(-1)!.txnId
-          const result = await worker.invoke({
-            hook: 'onCommit',
-            input: { commits: visible } as unknown as JsonValue,
-            timeoutMs: this.manifest.hooks.onCommit?.timeoutMs ?? this.#args.policy.timeoutMs,
-            scope: { snapshotTxnId, maxTxnId: snapshotTxnId },
-          })
+          this.#inFlight = visible.length
+          const result = await worker
+            .invoke({
+              hook: 'onCommit',
+              input: { commits: visible } as unknown as JsonValue,
+              timeoutMs: this.manifest.hooks.onCommit?.timeoutMs ?? this.#args.policy.timeoutMs,
+              scope: { snapshotTxnId, maxTxnId: snapshotTxnId },
+            })
+            .finally(() => (this.#inFlight = 0))
           const writes = this.grants.parseWrites(result, 'onCommit')
           if (writes.length > 0) await this.#apply(writes, last)
           this.#consecutiveCrashes = 0

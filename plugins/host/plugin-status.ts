@@ -34,6 +34,8 @@ export interface PluginStatus {
   readonly modelSpend: { readonly calls: number; readonly inputTokens: number; readonly outputTokens: number; readonly costUsd: number }
   /** Commits read ahead and held in memory for this plugin. */
   readonly buffered: number
+  /** Commits in the batch the plugin is processing right now (0 when idle). */
+  readonly inFlight: number
 }
 
 /** A log record from a plugin (or about it, from the host). */
