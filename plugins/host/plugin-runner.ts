@@ -162,8 +162,11 @@ export class PluginRunner {
     }, { origin: this.#origin })
     this.#enabled = enabled
     if (enabled) this.#halted = undefined
+    if (!this.#isClosed()) this.#state = enabled ? 'running' : 'disabled'
     this.#wake.wake()
     this.#progress.wake()
+    // A batch already handed to the plugin finishes (exactly once); nothing starts after this.
+    while (!enabled && this.#busy) await Promise.race([this.#progress.wait(), this.#closing])
   }
 
   /** Stops the loop and the worker. */
@@ -255,7 +258,13 @@ export class PluginRunner {
       maxWaitMs: options.maxWaitMs ?? this.#args.policy.batch.maxWaitMs,
       signal: Promise.race([this.#wake.wait(), flushTimer.then(() => undefined)]),
     })
-    if (items.length > 0) await this.#process(items)
+    if (items.length === 0) return
+    if (!this.active) {
+      // Disabled or halted while waiting: leave the items; the feed restarts from the position.
+      this.#feed?.unshift(items)
+      return
+    }
+    await this.#process(items)
   }
 
   async #process(initial: FeedItem[]): Promise<void> {
@@ -264,6 +273,7 @@ export class PluginRunner {
       let items = initial
       let attempts = 0
       for (;;) {
+        if (!this.active) return
         const visible = items.flatMap((item) => (item.commit === undefined ? [] : [item.commit]))
         const last = items.at(-1)!.txnId
         if (visible.length === 0) {
