@@ -6,3 +6,4 @@ export type { CommitLogOptions, CommitRecord, DurabilityMode, LogOperation } fro
 export { CommitLog } from './commit-log.js'
 export { decodeCommitRecord, encodeCommitRecord, MAX_PAYLOAD_BYTES } from './record-codec.js'
 export { segmentFileName, parseSegmentFileName } from './segment-file.js'
+export { verifyLog, salvageLog, type LogVerifyReport, type LogProblem, type LogSalvageReport } from './verify-log.js'
