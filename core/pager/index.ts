@@ -1,0 +1,5 @@
+export * from './page-format.js'
+export * from './node-codec.js'
+export * from './meta-page.js'
+export { NodeCache, nodeCost } from './node-cache.js'
+export { PageFile, type PageFileOptions } from './page-file.js'

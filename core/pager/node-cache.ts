@@ -1,0 +1,76 @@
+import type { Node } from '../btree/node.js'
+
+interface CacheEntry {
+  readonly node: Node
+  readonly cost: number
+  referenced: boolean
+}
+
+/** Estimated heap bytes of a decoded node (page buffer plus per-entry view objects). */
+export function nodeCost(node: Node, pageSize: number): number {
+  return pageSize + 160 + node.keys.length * (node.leaf ? 200 : 100)
+}
+
+/**
+ * A byte-bounded cache of decoded nodes keyed by page number, evicted with the
+ * CLOCK (second chance) policy: a hit only sets a flag, so lookups on the
+ * `get` path do not reorder anything.
+ */
+export class NodeCache {
+  private readonly entries = new Map<number, CacheEntry>()
+  private bytes = 0
+  hits = 0
+  misses = 0
+
+  constructor(private readonly capacityBytes: number, private readonly pageSize: number) {}
+
+  get(page: number): Node | undefined {
+    const entry = this.entries.get(page)
+    if (entry === undefined) {
+      this.misses++
+      return undefined
+    }
+    this.hits++
+    entry.referenced = true
+    return entry.node
+  }
+
+  set(page: number, node: Node): void {
+    this.delete(page)
+    const cost = nodeCost(node, this.pageSize)
+    this.entries.set(page, { node, cost, referenced: false })
+    this.bytes += cost
+    if (this.bytes > this.capacityBytes) this.evict()
+  }
+
+  delete(page: number): void {
+    const entry = this.entries.get(page)
+    if (entry === undefined) return
+    this.entries.delete(page)
+    this.bytes -= entry.cost
+  }
+
+  clear(): void {
+    this.entries.clear()
+    this.bytes = 0
+  }
+
+  stats(): { entries: number; bytes: number; capacityBytes: number; hits: number; misses: number } {
+    return { entries: this.entries.size, bytes: this.bytes, capacityBytes: this.capacityBytes, hits: this.hits, misses: this.misses }
+  }
+
+  private evict(): void {
+    const target = this.capacityBytes * 0.9
+    let budget = this.entries.size * 2
+    for (const [page, entry] of this.entries) {
+      if (this.bytes <= target || budget-- <= 0) break
+      this.entries.delete(page)
+      if (entry.referenced) {
+        entry.referenced = false
+        this.entries.set(page, entry)
+      } else {
+        this.bytes -= entry.cost
+      }
+    }
+  }
+}
