@@ -1,0 +1,136 @@
+import { performance } from 'node:perf_hooks'
+import type { CallContext, ModelMiddleware } from '../spec/index.js'
+import type { AuditStore } from '../stores/index.js'
+import { withCallFacts, type CallFacts } from './call-facts.js'
+import { requestHash } from './canonical-json.js'
+import { auditHash, GENESIS_HASH, type AuditRecord } from './audit-record.js'
+import type { GuardClock } from './guard-clock.js'
+import { errorCodeOf } from './guard-error.js'
+import { costOf, createPriceLookup, type PricingTable } from './pricing.js'
+
+/** Options of {@link createAuditGuard}. */
+export interface AuditGuardOptions {
+  readonly store: AuditStore
+  /**
+   * Key for HMAC-SHA256 instead of plain SHA-256. Without it anyone who can write
+   * the log can rebuild a consistent chain; with it they also need the key.
+   */
+  readonly hmacKey?: string
+  /** Prices for records of calls no budget guard priced (merged over `DEFAULT_PRICING`). */
+  readonly pricing?: PricingTable
+  readonly clock?: Pick<GuardClock, 'now'>
+}
+
+/**
+ * The audit guard: appends one hash-chained {@link AuditRecord} per call (success,
+ * ledger hit or failure, including guard refusals further in) with time, scope,
+ * task, provider, model, request hash, tokens, cost, latency, outcome, error code,
+ * redaction counts, ledger entry and attempts. Never records prompt or reply text.
+ * One audit guard (one process) per store: the chain is extended in memory, in the
+ * order calls finish, and the store appends in that order.
+ *
+ * @example
+ * const audit = createAuditGuard({ store: stores.audit })
+ * // later: (await verifyAuditLog(stores.audit)).ok
+ */
+export function createAuditGuard(options: AuditGuardOptions): ModelMiddleware {
+  const { store, hmacKey } = options
+  const now = options.clock?.now ?? Date.now
+  const priceOf = createPriceLookup(options.pricing)
+  let chain: { nextSeq: number; lastHash: string } | undefined
+  let loading: Promise<{ nextSeq: number; lastHash: string }> | undefined
+
+  async function loadChain(): Promise<{ nextSeq: number; lastHash: string }> {
+    let head = await store.readHead()
+    if (head === undefined) {
+      const last = (await store.readAll()).records.at(-1) as Partial<AuditRecord> | undefined
+      if (typeof last?.seq === 'number' && typeof last.hash === 'string') head = { seq: last.seq, hash: last.hash }
+    }
+    chain ??= head === undefined ? { nextSeq: 0, lastHash: GENESIS_HASH } : { nextSeq: head.seq + 1, lastHash: head.hash }
+    return chain
+  }
+
+  async function record(args: {
+    readonly kind: AuditRecord['kind']
+    readonly context: CallContext
+    readonly provider: string
+    readonly modelId: string
+    readonly hashOf: () => string
+    readonly facts: CallFacts
+    readonly startedAt: number
+    readonly started: number
+    readonly usage: { readonly inputTokens: number; readonly outputTokens: number } | undefined
+    readonly error: unknown
+  }): Promise<void> {
+    const current = chain ?? (await (loading ??= loadChain()))
+    const { facts } = args
+    const cached = facts.ledgerHit === true
+    const inputTokens = cached ? 0 : (args.usage?.inputTokens ?? 0)
+    const outputTokens = cached ? 0 : (args.usage?.outputTokens ?? 0)
+    const price = priceOf(args.provider, args.modelId)
+    const body: Omit<AuditRecord, 'hash'> = {
+      seq: current.nextSeq,
+      prevHash: current.lastHash,
+      time: new Date(args.startedAt).toISOString(),
+      scope: args.context.scope,
+      ...(args.context.task === undefined ? {} : { task: args.context.task }),
+      kind: args.kind,
+      provider: args.provider,
+      model: args.modelId,
+      requestHash: facts.requestHash ?? args.hashOf(),
+      inputTokens,
+      outputTokens,
+      costUsd: facts.costUsd ?? (cached || price === undefined ? 0 : costOf(price, { inputTokens, outputTokens })),
+      latencyMs: Math.round((performance.now() - args.started) * 1000) / 1000,
+      outcome: args.error !== undefined ? 'error' : cached ? 'cached' : 'ok',
+      ...(args.error === undefined ? {} : { errorCode: errorCodeOf(args.error) }),
+      redactions: facts.redactions ?? {},
+      ...(facts.ledgerEntryId === undefined ? {} : { ledgerEntryId: facts.ledgerEntryId }),
+      ...(facts.attempts === undefined ? {} : { attempts: facts.attempts }),
+    }
+    const hash = auditHash(body, hmacKey)
+    current.nextSeq++
+    current.lastHash = hash
+    await store.append({ ...body, hash })
+  }
+
+  return {
+    name: 'audit',
+    async wrapGenerate({ request, model, context, next }) {
+      const { request: tracked, facts } = withCallFacts(request)
+      const startedAt = now()
+      const started = performance.now()
+      const base = {
+        kind: 'generate' as const, context, provider: model.provider, modelId: model.modelId, facts, startedAt, started,
+        hashOf: () => requestHash({ kind: 'generate', provider: model.provider, modelId: model.modelId, request: tracked }),
+      }
+      let result
+      try {
+        result = await next(tracked)
+      } catch (error) {
+        await record({ ...base, usage: undefined, error: error ?? new Error('undefined thrown') })
+        throw error
+      }
+      await record({ ...base, usage: result.usage, error: undefined })
+      return result
+    },
+    async wrapEmbed({ request, model, context, next }) {
+      const { request: tracked, facts } = withCallFacts(request)
+      const startedAt = now()
+      const started = performance.now()
+      const base = {
+        kind: 'embed' as const, context, provider: model.provider, modelId: model.modelId, facts, startedAt, started,
+        hashOf: () => requestHash({ kind: 'embed', provider: model.provider, modelId: model.modelId, request: tracked }),
+      }
+      let result
+      try {
+        result = await next(tracked)
+      } catch (error) {
+        await record({ ...base, usage: undefined, error: error ?? new Error('undefined thrown') })
+        throw error
+      }
+      await record({ ...base, usage: { inputTokens: result.usage.inputTokens, outputTokens: 0 }, error: undefined })
+      return result
+    },
+  }
+}

@@ -1,0 +1,129 @@
+import type { EmbedResult, GenerateResult, ModelMiddleware } from '../spec/index.js'
+import type { LedgerStore } from '../stores/index.js'
+import { withCallFacts } from './call-facts.js'
+import { requestHash } from './canonical-json.js'
+import { GuardError } from './guard-error.js'
+
+/**
+ * How the ledger answers: `read-write` records every response and answers repeats
+ * from the ledger; `replay` answers ONLY from the ledger (a miss throws
+ * `LEDGER_MISS`, no model is called: index rebuilds are free and deterministic);
+ * `off` passes every call through untouched.
+ */
+export type LedgerMode = 'read-write' | 'replay' | 'off'
+
+/** What the ledger reports for each call it handled. */
+export interface LedgerEntryEvent {
+  /** The ledger entry id: the request hash (sha256 hex). Record it as provenance. */
+  readonly id: string
+  readonly kind: 'generate' | 'embed'
+  /** True when the answer came from the ledger. */
+  readonly hit: boolean
+}
+
+/** Options of {@link createLedgerGuard}. */
+export interface LedgerGuardOptions {
+  readonly store: LedgerStore
+  /** Default `read-write`. */
+  readonly mode?: LedgerMode
+  /** Called once per call with the entry id (also on `result.response.ledgerEntryId`). */
+  readonly onEntry?: (event: LedgerEntryEvent) => void
+}
+
+/** Response metadata of a result that went through the ledger guard. */
+export interface LedgerResponseMetadata {
+  readonly id?: string
+  readonly modelId?: string
+  /** The ledger entry (request hash) that recorded or answered this call. */
+  readonly ledgerEntryId: string
+}
+
+/** The ledger entry id of a result, when it went through the ledger guard. */
+export function ledgerEntryIdOf(result: GenerateResult): string | undefined {
+  const id = (result.response as Partial<LedgerResponseMetadata> | undefined)?.ledgerEntryId
+  return typeof id === 'string' ? id : undefined
+}
+
+/**
+ * The ledger/cache guard. The key is `requestHash` of (kind, provider, model id,
+ * request as canonical JSON without the abort signal). A generate result is stored
+ * as its exact JSON text with `response.ledgerEntryId` set, and every caller (first
+ * or repeat, read-write or replay) gets that text parsed back, so replays are
+ * byte-identical. Identical requests in flight at once share one model call.
+ * Embedding calls are recorded the same way (the entry id is reported via `onEntry`).
+ *
+ * @example
+ * const ledger = createLedgerGuard({ store: stores.ledger, mode: process.env.CI ? 'replay' : 'read-write' })
+ */
+export function createLedgerGuard(options: LedgerGuardOptions): ModelMiddleware {
+  const mode = options.mode ?? 'read-write'
+  const { store, onEntry } = options
+  const inFlight = new Map<string, Promise<string>>()
+
+  async function answer(args: {
+    readonly kind: 'generate' | 'embed'
+    readonly hash: string
+    readonly provider: string
+    readonly modelId: string
+    readonly call: () => Promise<string>
+  }): Promise<{ text: string; hit: boolean }> {
+    const pending = inFlight.get(args.hash)
+    if (pending !== undefined) return { text: await pending, hit: true }
+    const stored = await store.get(args.hash)
+    if (stored !== undefined) return { text: stored, hit: true }
+    if (mode === 'replay') {
+      throw new GuardError(
+        'LEDGER_MISS',
+        `The ledger has no recorded ${args.kind} response for request ${args.hash} (${args.provider}:${args.modelId}) and the ledger is in replay mode. ` +
+          'Run once with mode "read-write" (and a configured model) to record it, or check that the prompt, model id and options match the recorded run.',
+        { details: { requestHash: args.hash, provider: args.provider, modelId: args.modelId, kind: args.kind } },
+      )
+    }
+    const recording = (async () => {
+      const text = await args.call()
+      await store.put(args.hash, text)
+      return text
+    })()
+    inFlight.set(args.hash, recording)
+    try {
+      return { text: await recording, hit: false }
+    } finally {
+      inFlight.delete(args.hash)
+    }
+  }
+
+  return {
+    name: 'ledger',
+    async wrapGenerate({ request, model, next }) {
+      if (mode === 'off') return next(request)
+      const { request: tracked, facts } = withCallFacts(request)
+      const hash = requestHash({ kind: 'generate', provider: model.provider, modelId: model.modelId, request: tracked })
+      facts.requestHash = hash
+      facts.ledgerEntryId = hash
+      const { text, hit } = await answer({
+        kind: 'generate', hash, provider: model.provider, modelId: model.modelId,
+        call: async () => {
+          const result = await next(tracked)
+          return JSON.stringify({ ...result, response: { ...result.response, ledgerEntryId: hash } })
+        },
+      })
+      facts.ledgerHit = hit
+      onEntry?.({ id: hash, kind: 'generate', hit })
+      return JSON.parse(text) as GenerateResult
+    },
+    async wrapEmbed({ request, model, next }) {
+      if (mode === 'off') return next(request)
+      const { request: tracked, facts } = withCallFacts(request)
+      const hash = requestHash({ kind: 'embed', provider: model.provider, modelId: model.modelId, request: tracked })
+      facts.requestHash = hash
+      facts.ledgerEntryId = hash
+      const { text, hit } = await answer({
+        kind: 'embed', hash, provider: model.provider, modelId: model.modelId,
+        call: async () => JSON.stringify(await next(tracked)),
+      })
+      facts.ledgerHit = hit
+      onEntry?.({ id: hash, kind: 'embed', hit })
+      return JSON.parse(text) as EmbedResult
+    },
+  }
+}
