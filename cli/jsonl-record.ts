@@ -1,4 +1,5 @@
 import { LivingDbError } from '../errors/index.js'
+import type { JsonValue, Value } from '../index.js'
 
 /** A key or value as the engine stores it. */
 export type StoredKey = string | Uint8Array
@@ -21,7 +22,7 @@ export interface JsonlRecord {
 /** A decoded import line, ready for `tx.put`. */
 export interface DecodedRecord {
   readonly key: StoredKey
-  readonly value: unknown
+  readonly value: Value
 }
 
 const FIELDS = new Set(['key', 'value', 'keyEncoding', 'valueEncoding'])
@@ -59,7 +60,7 @@ export function decodeRecordLine(args: { readonly text: string; readonly lineNum
   if (!('value' in record)) throw invalid(`${where} has no "value". Add one; use null for an empty value.`, args)
   return {
     key: decodeField({ text: record.key, encoding: record.keyEncoding, field: 'key', where, args }),
-    value: record.valueEncoding === undefined ? record.value : decodeField({ text: record.value, encoding: record.valueEncoding, field: 'value', where, args }),
+    value: record.valueEncoding === undefined ? (record.value as JsonValue) : decodeField({ text: record.value, encoding: record.valueEncoding, field: 'value', where, args }),
   }
 }
 

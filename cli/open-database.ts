@@ -35,3 +35,8 @@ export function assertDatabaseExists(path: string): void {
     throw new LivingDbError('DB_NOT_FOUND', `No livingdb database at ${path}. Pass --db DIR pointing at an existing database, or create one with \`livingdb import FILE --db ${path}\` or \`livingdb kv put KEY VALUE --db ${path}\`.`, { details: { path } })
   }
 }
+
+/** The txn id of the latest commit (0 for an empty database). */
+export function lastCommittedTxnId(database: Database): number {
+  return database.stats().txnId
+}

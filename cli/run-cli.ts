@@ -85,7 +85,7 @@ async function dispatch(args: RunCliArgs & { readonly commands: readonly Command
     positionals: parsed.positionals,
     options: parsed.options,
     json: parsed.options.json === true,
-    databasePath: typeof databaseOption === 'string' ? databaseOption : (io.env.LIVINGDB_DB ?? DEFAULT_DATABASE_PATH),
+    databasePath: typeof databaseOption === 'string' ? databaseOption : (io.env.LIVINGDB_DB || DEFAULT_DATABASE_PATH),
     io,
     output,
   }

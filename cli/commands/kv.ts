@@ -1,4 +1,5 @@
 import { LivingDbError } from '../../errors/index.js'
+import type { JsonValue } from '../../index.js'
 import { usageError, type OptionSpec } from '../argument-parser.js'
 import { flagOption, integerOption, stringOption, type CommandContext, type CommandDefinition } from '../command.js'
 import { encodeRecord, formatKey, formatValue } from '../jsonl-record.js'
@@ -139,9 +140,9 @@ export function scanRange(context: CommandContext): { prefix?: string; gt?: stri
   return range
 }
 
-function parseJsonValue(text: string): unknown {
+function parseJsonValue(text: string): JsonValue {
   try {
-    return JSON.parse(text)
+    return JSON.parse(text) as JsonValue
   } catch {
     throw usageError(`The value ${JSON.stringify(text)} is not valid JSON. Quote JSON strings (e.g. '"${text}"') or pass --string to store the text as it is.`, 'kv put')
   }

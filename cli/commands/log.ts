@@ -1,5 +1,5 @@
 import { integerOption, flagOption, type CommandContext, type CommandDefinition } from '../command.js'
-import { encodeRecord, formatKey, formatValue, type StoredKey } from '../jsonl-record.js'
+import { encodeRecord, formatKey, formatValue } from '../jsonl-record.js'
 import { lastCommittedTxnId, withDatabase, type Database } from '../open-database.js'
 
 const VALUE_PREVIEW_LENGTH = 120
@@ -26,7 +26,7 @@ const logCommand: CommandDefinition = {
 }
 
 /** A commit as `db.commits()` yields it. */
-type Commit = Database extends { commits(options: never): AsyncIterable<infer C> } ? C : never
+type Commit = ReturnType<Database['commits']> extends AsyncIterable<infer C> ? C : never
 
 async function printCommits(context: CommandContext, database: Database): Promise<void> {
   const from = integerOption(context, 'from') ?? 0
@@ -53,25 +53,27 @@ async function printCommits(context: CommandContext, database: Database): Promis
       if (!follow && commit.txnId >= last) break
     }
   } finally {
-    await iterator.return?.()
+    await iterator.return?.(undefined)
   }
 }
 
+/** The keyspace user data lives in; other keyspaces are named in human output. */
+const DEFAULT_KEYSPACE = 'default'
+
 async function printCommit(context: CommandContext, commit: Commit): Promise<void> {
-  const ops = commit.ops.map(op => {
-    const { key, value, ...rest } = op as { key: StoredKey; value?: unknown; type: string }
-    const encoded = encodeRecord(key, value)
-    return op.type === 'delete' || !('value' in op) ? { ...rest, key: encoded.key, ...(encoded.keyEncoding ? { keyEncoding: encoded.keyEncoding } : {}) } : { ...rest, ...encoded }
-  })
   if (context.json) {
-    await context.output.jsonLine({ ...commit, ops })
+    const ops = commit.ops.map(op => {
+      const { key, keyEncoding, value, valueEncoding } = encodeRecord(op.key, op.value)
+      return { type: op.type, keyspace: op.keyspace, key, ...(keyEncoding ? { keyEncoding } : {}), ...(op.type === 'put' ? { value, ...(valueEncoding ? { valueEncoding } : {}) } : {}) }
+    })
+    await context.output.jsonLine({ txnId: commit.txnId, timestamp: commit.timestamp, origin: commit.origin, ops })
     return
   }
   const time = new Date(commit.timestamp).toISOString()
   const lines = [`txn ${commit.txnId}  ${time}  ${commit.origin}  ${commit.ops.length} op${commit.ops.length === 1 ? '' : 's'}`]
   for (const op of commit.ops) {
-    const keyspace = 'keyspace' in op && typeof op.keyspace === 'string' && op.keyspace !== '' ? `[${op.keyspace}] ` : ''
-    const value = op.type === 'delete' ? '' : ` ${preview(formatValue(op.value))}`
+    const keyspace = op.keyspace === DEFAULT_KEYSPACE ? '' : `[${op.keyspace}] `
+    const value = op.type === 'put' ? ` ${preview(formatValue(op.value))}` : ''
     lines.push(`  ${op.type} ${keyspace}${formatKey(op.key)}${value}`)
   }
   await context.output.write(`${lines.join('\n')}\n`)

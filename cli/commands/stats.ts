@@ -5,7 +5,7 @@ import { formatBytes } from '../progress-bar.js'
 const statsCommand: CommandDefinition = {
   path: ['stats'],
   summary: 'Show database statistics (txn id, keys, pages, file sizes, cache).',
-  description: 'With --json prints the object `db.stats()` returns, plus "path".',
+  description: 'With --json prints the object `db.stats()` returns.',
   positionals: [],
   options: [],
   examples: ['livingdb stats', 'livingdb stats --db ./data --json'],
@@ -15,7 +15,7 @@ const statsCommand: CommandDefinition = {
       mustExist: true,
       use(database) {
         const stats = readStats(database)
-        if (context.json) context.output.json({ path: context.databasePath, ...stats })
+        if (context.json) context.output.json(stats)
         else for (const line of formatStats(stats)) context.output.line(line)
       },
     })

@@ -25,10 +25,11 @@ const verifyCommand: CommandDefinition = {
 
 /** Human lines for a verify report. */
 export function formatVerifyReport(report: VerifyReport): string[] {
-  const checked = Object.entries(report.checked).map(([name, count]) => `${count.toLocaleString('en-US')} ${name}`).join(', ')
-  if (report.ok) return [`verify: OK${checked ? ` (${checked})` : ''}`]
-  const lines = [`verify: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'} found${checked ? ` (checked ${checked})` : ''}`]
+  const { checked } = report
+  const summary = `${checked.metaPages} meta pages, ${checked.pages.toLocaleString('en-US')} pages, ${checked.logRecords.toLocaleString('en-US')} log records in ${checked.logSegments} segment${checked.logSegments === 1 ? '' : 's'}, ${checked.keys.toLocaleString('en-US')} keys in ${checked.keyspaces} keyspace${checked.keyspaces === 1 ? '' : 's'}`
+  const lines = report.ok ? [`verify: OK (${summary})`] : [`verify: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'} found (checked ${summary})`]
   for (const problem of report.problems) lines.push(`  ${problem.code}: ${problem.message}`)
+  for (const warning of report.warnings) lines.push(`  warning ${warning.code}: ${warning.message}`)
   return lines
 }
 

@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runCli } from '../run-cli.js'
+
+/** What one in-process CLI run printed and returned. */
+export interface CliRun {
+  readonly exitCode: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Options of {@link runInProcess}. */
+export interface RunInProcessOptions {
+  /** Pretend stderr is a terminal (to exercise progress bars). */
+  readonly tty?: boolean
+  readonly env?: Readonly<Record<string, string | undefined>>
+  readonly signal?: AbortSignal
+  /** Called with each stdout chunk as it is written. */
+  readonly onStdout?: (text: string) => void
+}
+
+/** Runs `livingdb <argv>` in this process with captured stdout/stderr. */
+export async function runInProcess(argv: readonly string[], options: RunInProcessOptions = {}): Promise<CliRun> {
+  let stdout = ''
+  let stderr = ''
+  const exitCode = await runCli({
+    argv,
+    io: {
+      stdout: {
+        write(text) {
+          stdout += text
+          options.onStdout?.(text)
+          return true
+        },
+      },
+      stderr: {
+        isTTY: options.tty === true,
+        write(text) {
+          stderr += text
+          return true
+        },
+      },
+      env: options.env ?? {},
+      signal: options.signal,
+    },
+  })
+  return { exitCode, stdout, stderr }
+}
+
+/** Parses the `{"error": {code, message}}` line a failing `--json` run prints on stderr. */
+export function jsonError(run: CliRun): { code: string; message: string } {
+  return (JSON.parse(run.stderr.trim()) as { error: { code: string; message: string } }).error
+}
+
+/** A fresh temporary directory and a function that removes it. */
+export function temporaryDirectory(prefix = 'livingdb-cli-'): { readonly path: string; readonly remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), prefix))
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) }
+}
+
+/** Parses JSON-lines output. */
+export function jsonLines(text: string): unknown[] {
+  return text.split('\n').filter(line => line.trim() !== '').map(line => JSON.parse(line) as unknown)
+}
