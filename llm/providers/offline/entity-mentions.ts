@@ -14,6 +14,8 @@ export interface EntityMention {
 
 const CONNECTORS = new Set(['of', '&', 'de', 'van', 'von', 'der', 'den', 'da', 'la', 'le', 'du', 'del', 'di', 'bin', 'al'])
 const TITLES = new Set(['ceo', 'cto', 'cfo', 'coo', 'cio', 'vp', 'svp', 'evp', 'head', 'director', 'manager', 'president', 'chair', 'chairman', 'founder', 'cofounder', 'co-founder', 'engineer', 'lead', 'intern', 'team', 'project', 'ticket', 'issue', 'sprint', 'release', 'version'])
+/** Imperatives that open work notes ("Ping Dana", "Email Acme") and are missing from the lexicon as verbs. */
+const IMPERATIVE_OPENERS = new Set(['ping', 'email', 'call', 'ask', 'tell', 'remind', 'invite', 'message', 'dm', 'cc', 'contact', 'thank', 'meet', 'text', 'slack', 'loop'])
 const CLAUSE_OPENERS = new Set([':', '-', '*', '•', '"', '“', '(', '>', '#', '–', '—', '[', "'"])
 const PLACE_CONTEXT = new Set(['in', 'near', 'across', 'around', 'outside', 'throughout', 'inside'])
 const ORGANIZATION_CONTEXT = new Set(['at', 'joined', 'join', 'joins', 'acquired', 'acquire', 'acquires', 'from', 'client', 'customer', 'vendor', 'partner', 'competitor', 'with'])
@@ -117,7 +119,7 @@ function sentenceMentions(text: string, sentence: Sentence): EntityMention[] {
     }
     let first = position
     const knownName = end > position && hasTag(lexiconTags(tokens.slice(position, end + 1).map((token) => token.lower).join(' ')), PROPER_TAGS)
-    while (!knownName && first <= end && atClauseStart(sentence, first) && isCommonWord(tokens[first].lower)) first++
+    while (!knownName && first <= end && atClauseStart(sentence, first) && (isCommonWord(tokens[first].lower) || IMPERATIVE_OPENERS.has(tokens[first].lower))) first++
     while (!knownName && first <= end && (STOPWORDS.has(tokens[first].lower) || CONNECTORS.has(tokens[first].lower))) first++
     const last = end
     if (first <= last) {
