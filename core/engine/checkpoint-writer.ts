@@ -1,5 +1,5 @@
 import { CorruptionError } from '../../errors/index.js'
-import { type Node, isInline } from '../btree/node.js'
+import { type Node, type NodeSource, isInline } from '../btree/node.js'
 import { chainCapacity, decodeFreelistPage, encodeFreelistPage, freelistCapacity } from '../pager/node-codec.js'
 import { encodeNode } from '../pager/node-codec.js'
 import type { Meta } from '../pager/meta-page.js'
@@ -105,7 +105,7 @@ export function readFreelistChain(pageFile: PageFile, first: number): { free: nu
 }
 
 /** Loads the keyspace catalog of the current meta (roots decoded and CRC-checked). */
-export function readCatalog(pageFile: PageFile): Map<string, KeyspaceRoot> {
+export function readCatalog(pageFile: PageFile, loader: NodeSource = pageFile): Map<string, KeyspaceRoot> {
   const keyspaces = new Map<string, KeyspaceRoot>()
   const first = pageFile.meta.catalogPage
   if (first === 0) return keyspaces
@@ -121,7 +121,7 @@ export function readCatalog(pageFile: PageFile): Map<string, KeyspaceRoot> {
     if (typeof entry?.name !== 'string' || !Number.isSafeInteger(entry.root) || !Number.isSafeInteger(entry.count) || entry.count < 0) {
       throw new CorruptionError('CORRUPT_PAGE', `The keyspace catalog at page ${first} holds a malformed entry.`, { details: { page: first } })
     }
-    keyspaces.set(entry.name, { root: entry.root === 0 ? null : pageFile.loadNode(entry.root), count: entry.count })
+    keyspaces.set(entry.name, { root: entry.root === 0 ? null : loader.loadNode(entry.root), count: entry.count })
   }
   return keyspaces
 }

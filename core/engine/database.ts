@@ -14,6 +14,7 @@ import type { CommitLogPort } from './memory-log.js'
 import type { ResolvedOptions } from './options.js'
 import { EntryIterator, type Entry, type ScanOptions, readValue, toByteRange } from './read-api.js'
 import { Snapshot } from './snapshot.js'
+import { type VerifyReport, verifyStorage } from './verify.js'
 import { TimeTravel } from './time-travel.js'
 import { type Transaction, WriteTransaction } from './write-transaction.js'
 
@@ -393,6 +394,16 @@ export class Database {
     const report: Record<string, TreeCheckReport> = {}
     for (const [name, keyspace] of state.keyspaces) report[name] = checkTree(this.source, keyspace.root, name, keyspace.count)
     return report
+  }
+
+  /**
+   * Verifies every page checksum reachable from the durable meta, every tree
+   * invariant, page ownership and every commit-log record; returns a report
+   * (`ok: false` with problems on damage) for `livingdb verify`.
+   */
+  verify(options: { readonly onProgress?: (done: number, total: number) => void } = {}): VerifyReport {
+    this.assertOpen()
+    return verifyStorage({ pageFile: this.parts.pageFile, log: this.parts.log, source: this.source, state: this.published, onProgress: options.onProgress })
   }
 
   /** Counters for `livingdb stats`. */
