@@ -9,6 +9,8 @@ import { encodeSegmentHeader, SEGMENT_HEADER_BYTES, segmentFileName } from './se
 
 const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024
 const DEFAULT_RELAXED_INTERVAL_MS = 100
+/** strict/group modes write zeros ahead in chunks this big (fsynced once), so a commit's fdatasync does not also have to journal a file-size change. */
+const PREALLOCATE_BYTES = 1024 * 1024
 const DURABILITY_MODES: readonly DurabilityMode[] = ['strict', 'group', 'relaxed', 'none']
 
 interface Waiter {
@@ -57,6 +59,10 @@ export class CommitLog {
   private syncInFlight: Promise<void> | undefined
   private dirty = false
   private timer: ReturnType<typeof setInterval> | undefined
+  /** Size of the active segment file: `end` plus any preallocated zeros. */
+  private allocatedEnd = 0
+  private readonly preallocate: boolean
+  private zeros: Uint8Array | undefined
 
   private constructor(
     private readonly fs: FileSystem,
@@ -69,7 +75,11 @@ export class CommitLog {
     this.segments = recovered.segments.map((segment) => ({ ...segment }))
     this.appendedTxnId = recovered.lastTxnId
     const last = this.segments.at(-1)
-    if (last !== undefined) this.handle = fs.open(last.path)
+    if (last !== undefined) {
+      this.handle = fs.open(last.path)
+      this.allocatedEnd = this.handle.size()
+    }
+    this.preallocate = durability === 'strict' || durability === 'group'
     if (durability === 'relaxed') {
       this.timer = setInterval(() => this.syncInBackground(), relaxedIntervalMs)
       this.timer.unref()
@@ -203,7 +213,10 @@ export class CommitLog {
     if (this.closing) return
     try {
       // After a failure the appenders were already told; only report new failures here.
-      if (this.failure === undefined) await this.flush()
+      if (this.failure === undefined) {
+        await this.flush()
+        this.trimPreallocation()
+      }
     } finally {
       this.closing = true
       if (this.timer !== undefined) clearInterval(this.timer)
@@ -230,6 +243,7 @@ export class CommitLog {
     if (segment === undefined || (segment.end > SEGMENT_HEADER_BYTES && segment.end + length > this.segmentBytes)) {
       segment = this.rollOver(this.batchFirstTxnId)
     }
+    if (this.preallocate && segment.end + length > this.allocatedEnd) this.extendFile(segment.end + length)
     this.handle!.write(this.buffer, 0, length, segment.end)
     segment.end += length
     if (segment.records === 0) segment.firstRecordTxnId = this.batchFirstTxnId
@@ -238,10 +252,32 @@ export class CommitLog {
     if (this.buffer.length > 4 * 1024 * 1024) this.buffer = new Uint8Array(64 * 1024)
   }
 
+  /** Writes zeros up to the next preallocation boundary past `needed` and fsyncs them (size change journaled once). */
+  private extendFile(needed: number): void {
+    const chunk = Math.min(PREALLOCATE_BYTES, this.segmentBytes)
+    const target = Math.ceil(needed / chunk) * chunk
+    this.zeros ??= new Uint8Array(chunk)
+    for (let position = this.allocatedEnd; position < target; position += chunk) {
+      this.handle!.write(this.zeros, 0, Math.min(chunk, target - position), position)
+    }
+    this.handle!.sync()
+    this.allocatedEnd = target
+  }
+
+  /** Cuts preallocated zeros off the active segment (on close and roll-over), so a cleanly closed log has no tail to recover. */
+  private trimPreallocation(): void {
+    const segment = this.segments.at(-1)
+    if (this.handle === undefined || segment === undefined || this.allocatedEnd <= segment.end) return
+    this.handle.truncate(segment.end)
+    this.handle.sync()
+    this.allocatedEnd = segment.end
+  }
+
   /** Starts a new segment: the old one is fsynced first so only the last segment can ever have a torn tail. */
   private rollOver(firstTxnId: number): SegmentState {
     const previous = this.handle
     if (previous !== undefined) {
+      this.trimPreallocation()
       previous.sync()
       if (this.syncInFlight !== undefined) void this.syncInFlight.finally(() => previous.close())
       else previous.close()
@@ -253,6 +289,7 @@ export class CommitLog {
     this.handle = handle
     handle.write(encodeSegmentHeader(firstTxnId), 0, SEGMENT_HEADER_BYTES, 0)
     handle.sync()
+    this.allocatedEnd = SEGMENT_HEADER_BYTES
     this.fs.syncDirectory(this.directory)
     const segment: SegmentState = { name, path: filePath, firstTxnId, firstRecordTxnId: 0, lastRecordTxnId: 0, records: 0, end: SEGMENT_HEADER_BYTES }
     this.segments.push(segment)

@@ -1,4 +1,4 @@
-import { CorruptionError, StorageError } from '../../errors/index.js'
+import { CorruptionError, LivingDbError, StorageError } from '../../errors/index.js'
 import type { FileSystem } from '../file/index.js'
 import type { CommitRecord } from './commit-record.js'
 import { decodePayload } from './record-codec.js'
@@ -38,20 +38,20 @@ export function* readLogRecords(args: ReadLogRecordsArgs): Generator<CommitRecor
     if (end > SEGMENT_HEADER_BYTES) {
       const handle = fs.open(segment.path, { readOnly: true })
       try {
-        const cursor = new FrameCursor(handle, SEGMENT_HEADER_BYTES, end)
+        const cursor = new FrameCursor(handle, SEGMENT_HEADER_BYTES, end, false)
         for (;;) {
           const step = cursor.next()
           if (step.kind === 'end') break
-          if (step.kind === 'damaged') {
-            throw new CorruptionError(
-              'CORRUPT_LOG',
-              `The commit log changed under a reader: byte ${step.offset} of ${segment.path} is damaged (${step.reason}). Run \`livingdb verify\` and restore from a backup if it reports damage.`,
-              { details: { file: segment.path, offset: step.offset, reason: step.reason } },
-            )
-          }
+          if (step.kind === 'damaged') throw damagedUnderReader(segment.path, step.offset, step.reason)
           if (step.txnId < fromTxnId) continue
           if (step.txnId > toTxnId) return
-          yield decodePayload(cursor.buffer, step.payloadStart, step.payloadEnd)
+          let record: CommitRecord
+          try {
+            record = decodePayload(cursor.buffer, step.payloadStart, step.payloadEnd)
+          } catch (error) {
+            throw damagedUnderReader(segment.path, step.offset, LivingDbError.isInstance(error) ? String(error.details.reason) : String(error))
+          }
+          yield record
         }
       } finally {
         handle.close()
@@ -60,4 +60,12 @@ export function* readLogRecords(args: ReadLogRecordsArgs): Generator<CommitRecor
     const current: number = segment.firstTxnId
     segment = segments.find((candidate) => candidate.firstTxnId > current)
   }
+}
+
+function damagedUnderReader(file: string, offset: number, reason: string): CorruptionError {
+  return new CorruptionError(
+    'CORRUPT_LOG',
+    `Commit log record at byte ${offset} of ${file} is damaged (${reason}). It was intact when the log was opened, so the file changed underneath: run \`livingdb verify\` and restore from a backup if it reports damage.`,
+    { details: { file, offset, reason } },
+  )
 }

@@ -172,11 +172,12 @@ export type FrameCheck =
 
 /**
  * Checks the framed record at `source[offset..limit)` without allocating:
- * length range, CRC and the payload structure. `incomplete` means the frame
- * runs past `limit` (`needed` is its full size, already bounded by
+ * length range, CRC and (unless `checkStructure` is false, for callers that
+ * decode the payload next anyway) the payload structure. `incomplete` means
+ * the frame runs past `limit` (`needed` is its full size, already bounded by
  * {@link MAX_PAYLOAD_BYTES}).
  */
-export function checkFrame(source: Uint8Array, offset: number, limit: number): FrameCheck {
+export function checkFrame(source: Uint8Array, offset: number, limit: number, checkStructure = true): FrameCheck {
   if (limit - offset < RECORD_FRAME_BYTES) return { status: 'incomplete', needed: RECORD_FRAME_BYTES }
   const length = readUint32(source, offset + 4)
   if (length < MIN_PAYLOAD_BYTES || length > MAX_PAYLOAD_BYTES) {
@@ -185,9 +186,19 @@ export function checkFrame(source: Uint8Array, offset: number, limit: number): F
   const end = offset + RECORD_FRAME_BYTES + length
   if (end > limit) return { status: 'incomplete', needed: RECORD_FRAME_BYTES + length }
   if (crc32c(source, offset + 4, end) !== readUint32(source, offset)) return { status: 'invalid', reason: 'checksum mismatch' }
-  const problem = walkPayload(source, offset + RECORD_FRAME_BYTES, end, undefined)
+  const problem = checkStructure ? walkPayload(source, offset + RECORD_FRAME_BYTES, end, undefined) : readTxnId(source, offset + RECORD_FRAME_BYTES)
   if (typeof problem === 'string') return { status: 'invalid', reason: problem }
   return { status: 'valid', txnId: problem, end }
+}
+
+/** The txn id of a payload, or a string naming why the fixed fields are wrong. */
+function readTxnId(source: Uint8Array, start: number): number | string {
+  if (source[start] !== RECORD_FORMAT_VERSION) return `unsupported record version ${source[start]}`
+  if (source[start + 1] !== 0) return `unknown record flags ${source[start + 1]}`
+  const high = readUint32(source, start + 6)
+  if (high >= 0x20_0000) return 'txn id exceeds 2^53'
+  const txnId = readUint32(source, start + 2) + high * TWO_32
+  return txnId > 0 ? txnId : 'txn id is zero'
 }
 
 /**
@@ -195,12 +206,8 @@ export function checkFrame(source: Uint8Array, offset: number, limit: number): F
  * Returns the txn id, or a string naming the structural problem.
  */
 function walkPayload(source: Uint8Array, start: number, end: number, ops: LogOperation[] | undefined): number | string {
-  if (source[start] !== RECORD_FORMAT_VERSION) return `unsupported record version ${source[start]}`
-  if (source[start + 1] !== 0) return `unknown record flags ${source[start + 1]}`
-  const high = readUint32(source, start + 6)
-  if (high >= 0x20_0000) return 'txn id exceeds 2^53'
-  const txnId = readUint32(source, start + 2) + high * TWO_32
-  if (txnId <= 0) return 'txn id is zero'
+  const txnId = readTxnId(source, start)
+  if (typeof txnId === 'string') return txnId
   let cursor = start + 18
   const readLength = (): number => {
     let value = 0

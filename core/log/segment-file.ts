@@ -80,7 +80,14 @@ export class FrameCursor {
   private bufferLength = 0
   private offset: number
 
-  constructor(private readonly handle: FileHandle, start: number, private readonly end: number, chunkBytes = SCAN_CHUNK_BYTES) {
+  /** `checkStructure: false` skips the payload walk (for readers that decode every payload anyway). */
+  constructor(
+    private readonly handle: FileHandle,
+    start: number,
+    private readonly end: number,
+    private readonly checkStructure = true,
+    chunkBytes = SCAN_CHUNK_BYTES,
+  ) {
     this.buffer = new Uint8Array(Math.max(RECORD_FRAME_BYTES + MIN_PAYLOAD_BYTES, Math.min(chunkBytes, end - start)))
     this.offset = start
     this.bufferStart = start
@@ -95,7 +102,7 @@ export class FrameCursor {
     for (;;) {
       if (this.offset >= this.end) return { kind: 'end' }
       const relative = this.offset - this.bufferStart
-      const check = checkFrame(this.buffer, relative, this.bufferLength)
+      const check = checkFrame(this.buffer, relative, this.bufferLength, this.checkStructure)
       if (check.status === 'valid') {
         const offset = this.offset
         this.offset = this.bufferStart + check.end
