@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LivingDbError } from '../../errors/index.js'
+import { catchLivingDbError } from '../test-support/catch-error.js'
 import {
   DEFAULT_OLLAMA_HOST,
   DEFAULT_TIMEOUT_MS,
@@ -8,15 +8,6 @@ import {
   resolveConnection,
 } from './model-config.js'
 
-function configError(action: () => unknown): LivingDbError {
-  try {
-    action()
-  } catch (error) {
-    if (LivingDbError.isInstance(error)) return error
-    throw error
-  }
-  throw new Error('expected a MODEL_CONFIG_INVALID error')
-}
 
 describe('model ids from the environment', () => {
   it('defaults to the offline provider when nothing is configured', () => {
@@ -61,7 +52,7 @@ describe('resolveConnection', () => {
     ['openai-compatible', { LIVINGDB_BASE_URL: 'http://' }, /not a valid URL/],
     ['offline', { LIVINGDB_MODEL_TIMEOUT_MS: 'soon' }, /LIVINGDB_MODEL_TIMEOUT_MS/],
   ] as const)('%s with %j fails with MODEL_CONFIG_INVALID naming what to set', (provider, env, message) => {
-    const error = configError(() => resolveConnection({ provider, settings: { env } }))
+    const error = catchLivingDbError(() => resolveConnection({ provider, settings: { env } }))
     expect(error.code).toBe('MODEL_CONFIG_INVALID')
     expect(error.message).toMatch(message)
   })

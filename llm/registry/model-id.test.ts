@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { LivingDbError } from '../../errors/index.js'
+import { catchLivingDbError } from '../test-support/catch-error.js'
 import { formatModelId, parseModelId } from './model-id.js'
 
-function configError(action: () => unknown): LivingDbError {
-  try {
-    action()
-  } catch (error) {
-    if (LivingDbError.isInstance(error)) return error
-    throw error
-  }
-  throw new Error('expected a MODEL_CONFIG_INVALID error')
-}
 
 describe('parseModelId', () => {
   it('splits provider and model at the first colon', () => {
@@ -33,7 +24,7 @@ describe('parseModelId', () => {
     ['openai:', /empty model name/],
     ['openai:gpt 4', /whitespace/],
   ])('rejects %j with MODEL_CONFIG_INVALID and says what to write', (id, message) => {
-    const error = configError(() => parseModelId(id))
+    const error = catchLivingDbError(() => parseModelId(id))
     expect(error.code).toBe('MODEL_CONFIG_INVALID')
     expect(error.message).toMatch(message)
   })

@@ -1,31 +1,32 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { GenerateRequest } from '../../spec/index.js'
 import { expectModelCallError } from '../../test-support/expect-model-call-error.js'
-import { loadFixture, startTestServer, type TestServer } from '../../test-support/test-server.js'
+import { describeProviderFailures, useTestServer } from '../../test-support/provider-failure-suite.js'
+import { loadFixture } from '../../test-support/test-server.js'
 import { createAnthropicLanguageModel } from './anthropic-language-model.js'
 
 const MESSAGES = '/v1/messages'
 const fixture = (name: string): unknown => loadFixture('anthropic', name)
 const hello: GenerateRequest = { messages: [{ role: 'user', content: 'Hello' }] }
 
-let server: TestServer
-beforeAll(async () => {
-  server = await startTestServer()
-})
-afterAll(async () => {
-  await server.close()
-})
-beforeEach(() => {
-  server.requests.length = 0
-})
+const holder = useTestServer()
 
-function model(timeoutMs = 5_000) {
-  return createAnthropicLanguageModel({ modelId: 'claude-haiku-4-5', apiKey: 'sk-ant-test', baseUrl: server.url, timeoutMs })
+function model() {
+  return createAnthropicLanguageModel({ modelId: 'claude-haiku-4-5', apiKey: 'sk-ant-test', baseUrl: holder.server.url })
 }
+
+describeProviderFailures({
+  provider: 'anthropic',
+  path: MESSAGES,
+  createModel: ({ baseUrl, timeoutMs }) => createAnthropicLanguageModel({ modelId: 'claude-haiku-4-5', apiKey: 'sk-ant-test', baseUrl, timeoutMs }),
+  errorBody: status => fixture(`error${status}`),
+  validBody: fixture('messageText'),
+  keySetting: 'ANTHROPIC_API_KEY',
+})
 
 describe('anthropic language model over the official client', () => {
   it('maps a plain text reply; system messages become the system parameter', async () => {
-    server.respond(MESSAGES, { body: fixture('messageText') })
+    holder.server.respond(MESSAGES, { body: fixture('messageText') })
     const result = await model().doGenerate({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hello' }] })
     expect(result).toMatchObject({
       text: 'Hi! My name is Claude.',
@@ -34,7 +35,7 @@ describe('anthropic language model over the official client', () => {
       finishReason: 'stop',
       response: { id: 'msg_013Zva2CMHLNnXjNJJKqJ2EF', modelId: 'claude-haiku-4-5-20251001' },
     })
-    const sent = server.requests[0]!
+    const sent = holder.server.requests[0]!
     // The client sends the key as x-api-key or (SDK 1.x) as a bearer token.
     expect(`${sent.headers['x-api-key'] ?? ''} ${sent.headers.authorization ?? ''}`).toContain('sk-ant-test')
     expect(sent.headers['anthropic-version']).toBeTypeOf('string')
@@ -42,7 +43,7 @@ describe('anthropic language model over the official client', () => {
   })
 
   it('sends tools and tool history, parses tool_use, and counts cached input tokens', async () => {
-    server.respond(MESSAGES, { body: fixture('messageToolUse') })
+    holder.server.respond(MESSAGES, { body: fixture('messageToolUse') })
     const result = await model().doGenerate({
       messages: [
         { role: 'user', content: 'Weather?' },
@@ -58,7 +59,7 @@ describe('anthropic language model over the official client', () => {
     expect(result.toolCalls).toEqual([{ toolCallId: 'toolu_01A09q90qw90lq917835lq9', toolName: 'get_weather', input: { location: 'San Francisco, CA', unit: 'celsius' } }])
     expect(result.finishReason).toBe('tool-calls')
     expect(result.usage).toEqual({ inputTokens: 400, outputTokens: 82 })
-    const body = server.requests[0]!.body as Record<string, unknown>
+    const body = holder.server.requests[0]!.body as Record<string, unknown>
     expect(body.max_tokens).toBe(300)
     expect(body.tool_choice).toEqual({ type: 'any' })
     expect(body.tools).toEqual([{ name: 'get_weather', description: 'Weather now', input_schema: { type: 'object', properties: { location: { type: 'string' } } } }])
@@ -70,57 +71,30 @@ describe('anthropic language model over the official client', () => {
   })
 
   it('gets structured output through a forced tool and returns it as JSON text', async () => {
-    server.respond(MESSAGES, { body: fixture('messageStructured') })
+    holder.server.respond(MESSAGES, { body: fixture('messageStructured') })
     const schema = { type: 'object', properties: { entities: { type: 'array' } }, required: ['entities'] }
     const result = await model().doGenerate({ ...hello, responseSchema: { name: 'entities', schema } })
     expect(JSON.parse(result.text)).toEqual({ entities: [{ name: 'Ada Lovelace', type: 'person' }, { name: 'London', type: 'place' }] })
     expect(result.toolCalls).toEqual([])
     expect(result.finishReason).toBe('stop')
-    const body = server.requests[0]!.body as Record<string, unknown>
+    const body = holder.server.requests[0]!.body as Record<string, unknown>
     expect(body.tool_choice).toEqual({ type: 'tool', name: 'entities' })
     expect(body.tools).toEqual([{ name: 'entities', description: expect.any(String), input_schema: schema }])
   })
 
   it('maps stop_reason max_tokens to length', async () => {
-    server.respond(MESSAGES, { body: fixture('messageMaxTokens') })
+    holder.server.respond(MESSAGES, { body: fixture('messageMaxTokens') })
     expect((await model().doGenerate(hello)).finishReason).toBe('length')
   })
 
-  it.each([
-    [400, 'error400', 'MODEL_CALL_FAILED', false],
-    [401, 'error401', 'MODEL_AUTH_FAILED', false],
-    [404, 'error404', 'MODEL_NOT_FOUND', false],
-    [500, 'error500', 'MODEL_CALL_FAILED', true],
-    [529, 'error529', 'MODEL_CALL_FAILED', true],
-  ])('maps HTTP %i (%s) to %s', async (status, name, code, isRetryable) => {
-    server.respond(MESSAGES, { status, body: fixture(name) })
-    await expectModelCallError(model().doGenerate(hello), { code: String(code), isRetryable: Boolean(isRetryable) })
-    expect(server.requests).toHaveLength(1)
+  it('maps the overloaded 529 to a retryable MODEL_CALL_FAILED', async () => {
+    holder.server.respond(MESSAGES, { status: 529, body: fixture('error529') })
+    await expectModelCallError(model().doGenerate(hello), { code: 'MODEL_CALL_FAILED', isRetryable: true, message: /Overloaded/ })
   })
 
-  it('names ANTHROPIC_API_KEY on 401', async () => {
-    server.respond(MESSAGES, { status: 401, body: fixture('error401') })
-    await expectModelCallError(model().doGenerate(hello), { code: 'MODEL_AUTH_FAILED', isRetryable: false, message: /ANTHROPIC_API_KEY/ })
-  })
-
-  it('maps 429 with Retry-After', async () => {
-    server.respond(MESSAGES, { status: 429, headers: { 'retry-after': '12' }, body: fixture('error429') })
-    await expectModelCallError(model().doGenerate(hello), { code: 'MODEL_RATE_LIMITED', isRetryable: true, retryAfterMs: 12_000 })
-  })
-
-  it('rejects a body that is not JSON', async () => {
-    server.respond(MESSAGES, { rawBody: '<html>502 Bad Gateway</html' })
-    await expectModelCallError(model().doGenerate(hello), { code: 'MODEL_CALL_FAILED', isRetryable: false, message: /malformed/ })
-  })
-
-  it('rejects JSON that is not a message', async () => {
-    server.respond(MESSAGES, { body: fixture('messageNoUsage') })
+  it('names the missing usage when a message has none', async () => {
+    holder.server.respond(MESSAGES, { body: fixture('messageNoUsage') })
     await expectModelCallError(model().doGenerate(hello), { code: 'MODEL_CALL_FAILED', isRetryable: false, message: /usage/ })
   })
 
-  it('times out stalled replies', async () => {
-    server.respond(MESSAGES, { stall: 'before-headers' }, { stall: 'mid-body', body: fixture('messageText') })
-    await expectModelCallError(model(150).doGenerate(hello), { code: 'MODEL_TIMEOUT', isRetryable: true })
-    await expectModelCallError(model(150).doGenerate(hello), { code: 'MODEL_TIMEOUT', isRetryable: true })
-  })
 })
