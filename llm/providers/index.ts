@@ -1,0 +1,5 @@
+export { createAnthropicLanguageModel } from './anthropic/index.js'
+export { createOfflineEmbeddingModel, createOfflineLanguageModel } from './offline/index.js'
+export { createOllamaEmbeddingModel, createOllamaLanguageModel, DEFAULT_OLLAMA_BASE_URL, type OllamaEmbeddingModelOptions } from './ollama/index.js'
+export { createOpenAIEmbeddingModel, createOpenAILanguageModel, type OpenAIEmbeddingModelOptions, type OpenAIModelOptions } from './openai/index.js'
+export { DEFAULT_TIMEOUT_MS, type ProviderModelOptions } from './shared/provider-model-options.js'
