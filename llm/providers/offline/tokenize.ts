@@ -27,8 +27,15 @@ export interface Sentence {
   readonly end: number
 }
 
-const WORD = /\p{N}{1,3}(?:,\p{N}{3})+(?:\.\p{N}+)?|[\p{L}\p{N}]+(?:['’.&-][\p{L}\p{N}]+)*|[^\s\p{L}\p{N}]/gu
-const UPPER = /^\p{Lu}/u
+const WORD = /(\p{N}{1,3}(?:,\p{N}{3})+(?:\.\p{N}+)?|[\p{L}\p{N}]+(?:['’.&-][\p{L}\p{N}]+)*)|[^\s\p{L}\p{N}]/gu
+
+type RawToken = { -readonly [Key in keyof Omit<Token, 'sentenceStart' | 'index'>]: Token[Key] }
+
+function rawToken(text: string, start: number, kind: Token['kind']): RawToken {
+  const first = text[0] ?? ''
+  const lower = text.toLowerCase()
+  return { text, lower, start, end: start + text.length, kind, capitalised: first !== first.toLowerCase() && first === first.toUpperCase() }
+}
 const SENTENCE_END = new Set(['.', '!', '?'])
 const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'jr', 'sr', 'st', 'vs', 'etc', 'no', 'approx', 'dept', 'est', 'fig', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec'])
 
@@ -39,30 +46,35 @@ const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'jr', 'sr', 'st'
  */
 export function tokenize(text: string): { readonly tokens: readonly Token[]; readonly sentences: readonly Sentence[] } {
   const patterns = findPatternMatches(text)
-  const raw: Array<Omit<Token, 'sentenceStart' | 'index'>> = []
+  const raw: RawToken[] = []
   let patternIndex = 0
   let position = 0
   const pushWords = (from: number, to: number): void => {
-    const segment = text.slice(from, to)
-    WORD.lastIndex = 0
-    for (const match of segment.matchAll(WORD)) {
-      const start = from + match.index
-      const possessive = /^(.+?)(['’]s)$/u.exec(match[0])
-      const word = possessive === null ? match[0] : possessive[1]
-      if (possessive !== null) {
-        raw.push({ text: word, lower: word.toLowerCase(), start, end: start + word.length, kind: 'word', capitalised: UPPER.test(word) })
-        raw.push({ text: possessive[2], lower: possessive[2].toLowerCase(), start: start + word.length, end: start + match[0].length, kind: 'punct', capitalised: false })
+    WORD.lastIndex = from
+    for (let match = WORD.exec(text); match !== null && match.index < to; match = WORD.exec(text)) {
+      const start = match.index
+      let word = match[0]
+      if (start + word.length > to) word = word.slice(0, to - start)
+      if (match[1] === undefined) {
+        raw.push(rawToken(word, start, 'punct'))
         continue
       }
-      const isWord = /[\p{L}\p{N}]/u.test(word[0] ?? '')
-      raw.push({ text: word, lower: word.toLowerCase(), start, end: start + word.length, kind: isWord ? 'word' : 'punct', capitalised: UPPER.test(word) })
+      const last = word.length - 1
+      if (last >= 2 && (word[last] === 's' || word[last] === 'S') && (word[last - 1] === "'" || word[last - 1] === '’')) {
+        raw.push(rawToken(word.slice(0, last - 1), start, 'word'))
+        raw.push(rawToken(word.slice(last - 1), start + last - 1, 'punct'))
+        continue
+      }
+      raw.push(rawToken(word, start, 'word'))
     }
   }
   while (patternIndex < patterns.length) {
     const pattern = patterns[patternIndex++]
     pushWords(position, pattern.start)
-    const value = text.slice(pattern.start, pattern.end)
-    raw.push({ text: value, lower: value.toLowerCase(), start: pattern.start, end: pattern.end, kind: 'pattern', patternType: pattern.type, patternConfidence: pattern.confidence, capitalised: UPPER.test(value) })
+    const token = rawToken(text.slice(pattern.start, pattern.end), pattern.start, 'pattern')
+    token.patternType = pattern.type
+    token.patternConfidence = pattern.confidence
+    raw.push(token)
     position = pattern.end
   }
   pushWords(position, text.length)
@@ -78,18 +90,23 @@ export function tokenize(text: string): { readonly tokens: readonly Token[]; rea
   for (let index = 0; index < raw.length; index++) {
     const token = raw[index]
     const previous = raw[index - 1]
-    if (previous !== undefined && text.slice(previous.end, token.start).includes('\n') && current.length > 0) closeSentence()
-    const full: Token = { ...token, index: tokens.length, sentenceStart: current.length === 0 }
+    if (previous !== undefined && current.length > 0 && hasNewline(text, previous.end, token.start)) closeSentence()
+    const full: Token = { index: tokens.length, text: token.text, lower: token.lower, start: token.start, end: token.end, kind: token.kind, patternType: token.patternType, patternConfidence: token.patternConfidence, capitalised: token.capitalised, sentenceStart: current.length === 0 }
     tokens.push(full)
     current.push(full)
     if (token.kind === 'punct' && SENTENCE_END.has(token.text)) {
       const before = raw[index - 1]
       const after = raw[index + 1]
       const abbreviation = token.text === '.' && before !== undefined && before.end === token.start && ABBREVIATIONS.has(before.lower) &&
-        after !== undefined && !text.slice(token.end, after.start).includes('\n') && (after.capitalised || before.lower === 'no')
+        after !== undefined && !hasNewline(text, token.end, after.start) && (after.capitalised || before.lower === 'no')
       if (!abbreviation && !(after !== undefined && SENTENCE_END.has(after.text))) closeSentence()
     }
   }
   closeSentence()
   return { tokens, sentences }
+}
+
+function hasNewline(text: string, from: number, to: number): boolean {
+  for (let index = from; index < to; index++) if (text.charCodeAt(index) === 10) return true
+  return false
 }
