@@ -58,17 +58,15 @@ export function ledgerEntryIdOf(result: GenerateResult): string | undefined {
 export function createLedgerGuard(options: LedgerGuardOptions): ModelMiddleware {
   const mode = options.mode ?? 'read-write'
   const { store, onEntry } = options
-  const inFlight = new Map<string, Promise<string>>()
+  const inFlight = new Map<string, Promise<{ text: string; hit: boolean }>>()
 
-  async function answer(args: {
+  async function lookupOrCall(args: {
     readonly kind: 'generate' | 'embed'
     readonly hash: string
     readonly provider: string
     readonly modelId: string
     readonly call: () => Promise<string>
   }): Promise<{ text: string; hit: boolean }> {
-    const pending = inFlight.get(args.hash)
-    if (pending !== undefined) return { text: await pending, hit: true }
     const stored = await store.get(args.hash)
     if (stored !== undefined) return { text: stored, hit: true }
     if (mode === 'replay') {
@@ -79,14 +77,19 @@ export function createLedgerGuard(options: LedgerGuardOptions): ModelMiddleware 
         { details: { requestHash: args.hash, provider: args.provider, modelId: args.modelId, kind: args.kind } },
       )
     }
-    const recording = (async () => {
-      const text = await args.call()
-      await store.put(args.hash, text)
-      return text
-    })()
-    inFlight.set(args.hash, recording)
+    const text = await args.call()
+    await store.put(args.hash, text)
+    return { text, hit: false }
+  }
+
+  /** One lookup (and at most one model call) per hash at a time; followers get the leader's answer. */
+  async function answer(args: Parameters<typeof lookupOrCall>[0]): Promise<{ text: string; hit: boolean }> {
+    const pending = inFlight.get(args.hash)
+    if (pending !== undefined) return { text: (await pending).text, hit: true }
+    const work = lookupOrCall(args)
+    inFlight.set(args.hash, work)
     try {
-      return { text: await recording, hit: false }
+      return await work
     } finally {
       inFlight.delete(args.hash)
     }

@@ -111,7 +111,8 @@ export function createRateLimitGuard(options: RateLimitGuardOptions = {}): Model
   }): Promise<Result> {
     const limiter = limiterFor(args.provider, args.modelId)
     for (let attempt = 1; ; attempt++) {
-      if (limiter !== null) await limiter.acquire(args.estimate, args.signal)
+      const waiting = limiter?.acquire(args.estimate, args.signal)
+      if (waiting !== undefined) await waiting
       args.setAttempts(attempt)
       try {
         const result = await args.call()
