@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk'
+import { LivingDbError } from '../../../errors/index.js'
 import type { GenerateRequest, GenerateResult, LanguageModelV1 } from '../../spec/index.js'
 import { createCallSignal } from '../shared/call-signal.js'
 import { toModelCallError, type ModelIdentity } from '../shared/map-provider-error.js'
@@ -16,8 +17,12 @@ import { toGenerateResult } from './anthropic-response.js'
  */
 export function createAnthropicLanguageModel(options: ProviderModelOptions): LanguageModelV1 {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const apiKey = options.apiKey ?? process.env.ANTHROPIC_API_KEY
+  if (apiKey === undefined || apiKey === '') {
+    throw new LivingDbError('MODEL_CONFIG_INVALID', `The anthropic model "${options.modelId}" needs an API key. Set ANTHROPIC_API_KEY or pass apiKey; or use an offline model (LIVINGDB_MODEL=offline:default).`)
+  }
   const client = new Anthropic({
-    apiKey: options.apiKey ?? null,
+    apiKey,
     ...(options.baseUrl === undefined ? {} : { baseURL: options.baseUrl }),
     maxRetries: 0,
     timeout: timeoutMs,

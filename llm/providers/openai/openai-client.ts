@@ -1,4 +1,5 @@
 import OpenAI from 'openai'
+import { LivingDbError } from '../../../errors/index.js'
 import type { ModelIdentity } from '../shared/map-provider-error.js'
 import { DEFAULT_TIMEOUT_MS, type ProviderModelOptions } from '../shared/provider-model-options.js'
 
@@ -15,8 +16,13 @@ export interface OpenAIModelOptions extends ProviderModelOptions {
 export function createOpenAIClient(options: OpenAIModelOptions): { client: OpenAI; identity: ModelIdentity } {
   const provider = options.provider ?? 'openai'
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  // Official OpenAI needs a key; compatible servers rarely check one, but the client insists on a non-empty string.
+  const apiKey = options.apiKey ?? (provider === 'openai' ? process.env.OPENAI_API_KEY : undefined)
+  if (provider === 'openai' && (apiKey === undefined || apiKey === '')) {
+    throw new LivingDbError('MODEL_CONFIG_INVALID', `The openai model "${options.modelId}" needs an API key. Set OPENAI_API_KEY or pass apiKey; or use an offline model (LIVINGDB_MODEL=offline:default).`)
+  }
   const client = new OpenAI({
-    apiKey: options.apiKey ?? 'not-needed',
+    apiKey: apiKey === undefined || apiKey === '' ? 'not-needed' : apiKey,
     ...(options.baseUrl === undefined ? {} : { baseURL: options.baseUrl }),
     maxRetries: 0,
     timeout: timeoutMs,

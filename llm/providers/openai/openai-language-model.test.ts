@@ -91,6 +91,21 @@ describe('openai language model over the official client', () => {
     expect((await model().doGenerate(hello)).finishReason).toBe('length')
   })
 
+  it('maps a refusal to content-filter with empty text', async () => {
+    holder.server.respond(CHAT, { body: fixture('chatRefusal') })
+    expect(await model().doGenerate(hello)).toMatchObject({ text: '', finishReason: 'content-filter', usage: { inputTokens: 15, outputTokens: 11 } })
+  })
+
+  it('needs a key for official OpenAI and says where to set it', () => {
+    const saved = process.env.OPENAI_API_KEY
+    delete process.env.OPENAI_API_KEY
+    try {
+      expect(() => createOpenAILanguageModel({ modelId: 'gpt-4.1-mini' })).toThrow(expect.objectContaining({ code: 'MODEL_CONFIG_INVALID', message: expect.stringMatching(/OPENAI_API_KEY/) }))
+    } finally {
+      if (saved !== undefined) process.env.OPENAI_API_KEY = saved
+    }
+  })
+
   it('prefers retry-after-ms over Retry-After', async () => {
     holder.server.respond(CHAT, { status: 429, headers: { 'retry-after-ms': '1250', 'retry-after': '2' }, body: fixture('error429') })
     await expectModelCallError(model().doGenerate(hello), { code: 'MODEL_RATE_LIMITED', isRetryable: true, retryAfterMs: 1250 })
