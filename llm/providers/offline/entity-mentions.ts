@@ -114,7 +114,8 @@ function sentenceMentions(text: string, sentence: Sentence): EntityMention[] {
       const next = tokens[end + 1]
       if (isProperToken(next) && next.start - tokens[end].end <= 1) { end++; continue }
       const afterConnector = tokens[end + 2]
-      if (next.kind !== 'pattern' && CONNECTORS.has(next.lower) && afterConnector !== undefined && isProperToken(afterConnector)) { end += 2; continue }
+      const personOf = next.lower === 'of' && hasTag(lexiconTags(tokens[position].lower), PERSON_TAGS)
+      if (!personOf && next.kind !== 'pattern' && CONNECTORS.has(next.lower) && afterConnector !== undefined && isProperToken(afterConnector)) { end += 2; continue }
       break
     }
     let first = position
