@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LivingDbError } from '../../errors/index.js'
-import { open } from '../../index.js'
+import { open, type JsonValue } from '../../index.js'
 import { stringOption, type CommandContext, type CommandDefinition } from '../command.js'
 import { importJsonl, type ImportSummary } from '../import-jsonl.js'
 import { packageRoot } from '../package-root.js'
@@ -38,26 +38,39 @@ const demoCommand: CommandDefinition = {
   },
 }
 
+/** The versions the demo writes for {@link TIME_TRAVEL_KEY}, one transaction each (the sample's story: the card export arrives, then the import succeeds). */
+const TASK_UPDATES: readonly { readonly status: string; readonly note: string; readonly on: string }[] = [
+  { status: 'in_progress', note: 'Chargebee released the PCI card export; import into Stripe scheduled for 2026-03-04.', on: '2026-03-02' },
+  { status: 'done', note: 'Stripe imported 398 of 401 saved cards; the three failures are expired cards.', on: '2026-03-04' },
+]
+
+interface TaskVersion {
+  readonly txnId: number
+  readonly status: unknown
+  readonly note: unknown
+}
+
 async function runDemo(context: CommandContext, path: string, temporary: boolean): Promise<number> {
   const { output } = context
   const sample = stringOption(context, 'sample') ?? bundledSample()
-  const say = (text: string): void => {
+  const say = (text = ''): void => {
     if (!context.json) output.line(text)
   }
   say(`livingdb demo: database in ${path}${temporary ? ' (temporary, removed at the end; pass --db DIR to keep it)' : ''}`)
 
   const database = await open({ path, durability: 'group' })
   let imported: ImportSummary
-  let timeTravel: { key: string; txnBefore: number; txnAfter: number; before: unknown; after: unknown; now: unknown }
   let scanned: { key: string; name: unknown; status: unknown; dueOn: unknown }[]
+  let versions: TaskVersion[]
+  let commits: { txnId: number; origin: string; ops: { type: string; key: string }[] }[]
   try {
-    say('')
+    say()
     say(`1. import ${sample}`)
     imported = await importJsonl({ database, file: sample, progress: output.progress({ label: 'import', unit: 'bytes' }) })
     if (imported.lastTxnId === undefined) throw new LivingDbError('IMPORT_INVALID', `The sample ${sample} holds no records. Pass a JSONL file with {"key", "value"} lines to --sample.`)
-    say(`   ${imported.imported} records in ${imported.batches} transaction${imported.batches === 1 ? '' : 's'} (txn ${imported.lastTxnId})`)
+    say(`   ${imported.imported} records in ${imported.batches} transaction${imported.batches === 1 ? '' : 's'} (up to txn ${imported.lastTxnId})`)
 
-    say('')
+    say()
     say(`2. scan --prefix ${SCAN_PREFIX}`)
     scanned = []
     for (const { key, value } of database.scan({ prefix: SCAN_PREFIX })) {
@@ -66,52 +79,68 @@ async function runDemo(context: CommandContext, path: string, temporary: boolean
     }
     for (const row of scanned) say(`   ${row.key.padEnd(36)} ${String(row.status).padEnd(12)} due ${String(row.dueOn)}  ${String(row.name)}`)
 
-    say('')
-    say(`3. time travel: complete ${TIME_TRAVEL_KEY}, then read it as of txn ${imported.lastTxnId}`)
-    timeTravel = await completeTask(database, imported.lastTxnId)
-    say(`   now (txn ${timeTravel.txnAfter}):    status ${JSON.stringify(timeTravel.after)}`)
-    say(`   readAt(${timeTravel.txnBefore}):        status ${JSON.stringify(timeTravel.before)}`)
+    say()
+    say(`3. time travel: ${TIME_TRAVEL_KEY} changes in ${TASK_UPDATES.length} commits; readAt() reads every version`)
+    versions = await updateTask(database, imported.lastTxnId)
+    for (const version of versions) say(`   readAt(${version.txnId})`.padEnd(16) + ` status ${JSON.stringify(version.status).padEnd(14)} ${String(version.note)}`)
+    say(`   get()`.padEnd(16) + ` status ${JSON.stringify(versions.at(-1)!.status)} (the latest commit)`)
+
+    say()
+    say(`4. commit stream: log --from ${imported.lastTxnId + 1}`)
+    commits = []
+    const last = database.stats().txnId
+    for await (const commit of database.commits({ from: imported.lastTxnId + 1 })) {
+      commits.push({ txnId: commit.txnId, origin: commit.origin, ops: commit.ops.map(op => ({ type: op.type, key: String(op.key) })) })
+      say(`   txn ${commit.txnId}  ${new Date(commit.timestamp).toISOString()}  ${commit.origin}  ${commit.ops.map(op => `${op.type} ${String(op.key)}`).join(', ')}`)
+      if (commit.txnId >= last) break
+    }
   } finally {
     await database.close()
   }
 
-  say('')
-  say('4. verify')
+  say()
+  say('5. verify')
   const verified: VerifyReport = await verifyDatabase({ path, progress: output.progress({ label: 'verify' }) })
   for (const line of formatVerifyReport(verified)) say(`   ${line}`)
 
   const stats = await withStats(path)
-  say('')
-  say('5. stats')
-  for (const line of formatStats(stats)) say(`   ${line}`)
+  say()
+  say('6. stats (all counters: livingdb stats)')
+  for (const line of formatStats(pick(stats, ['txnId', 'keyspaces', 'pageSize', 'pages', 'fileBytes', 'log']))) say(`   ${line}`)
 
   if (context.json) {
-    output.json({ database: { path, temporary }, import: imported, scan: { prefix: SCAN_PREFIX, records: scanned }, timeTravel, verify: verified, stats })
+    output.json({ database: { path, temporary }, import: imported, scan: { prefix: SCAN_PREFIX, records: scanned }, timeTravel: { key: TIME_TRAVEL_KEY, versions }, commits, verify: verified, stats })
   } else {
-    say('')
-    say(verified.ok ? 'Done. Try: livingdb kv scan --prefix notes/ --limit 5 --db DIR, livingdb log --from 0 --db DIR' : 'verify found problems (see above).')
+    say()
+    if (!verified.ok) say('verify found problems (see above).')
+    else if (temporary) say('Done. To keep a database to explore: npm run demo -- --db ./demo-data, then livingdb kv scan --prefix notes/ --limit 5 --db ./demo-data')
+    else say(`Done. Explore: livingdb kv scan --prefix notes/ --limit 5 --db ${path}; livingdb log --from 0 --limit 3 --db ${path}`)
   }
   return verified.ok ? 0 : 1
 }
 
-async function completeTask(database: Awaited<ReturnType<typeof open>>, importTxnId: number) {
-  const current = database.get(TIME_TRAVEL_KEY)
-  if (!isObject(current)) {
+/** Writes {@link TASK_UPDATES} one commit each, then reads every version back with `readAt`. */
+async function updateTask(database: Awaited<ReturnType<typeof open>>, importTxnId: number): Promise<TaskVersion[]> {
+  if (!isObject(database.get(TIME_TRAVEL_KEY))) {
     throw new LivingDbError('KEY_NOT_FOUND', `The demo's time-travel step needs ${TIME_TRAVEL_KEY} (an object with a "status") in the sample. Use the bundled sample, or add that record to your --sample file.`)
   }
-  const { txnId } = await database.write(tx => {
-    tx.put(TIME_TRAVEL_KEY, { ...current, status: 'done', completedOn: '2026-03-04' })
-  })
-  const before = database.readAt(importTxnId, snapshot => snapshot.get(TIME_TRAVEL_KEY))
-  const now = database.get(TIME_TRAVEL_KEY)
-  return {
-    key: TIME_TRAVEL_KEY,
-    txnBefore: importTxnId,
-    txnAfter: txnId,
-    before: isObject(before) ? before.status : undefined,
-    after: isObject(now) ? now.status : undefined,
-    now,
+  const txnIds = [importTxnId]
+  for (const update of TASK_UPDATES) {
+    const current = database.get(TIME_TRAVEL_KEY) as Record<string, JsonValue>
+    const { txnId } = await database.write(tx => {
+      tx.put(TIME_TRAVEL_KEY, { ...current, status: update.status, statusNote: update.note, updatedOn: update.on })
+    })
+    txnIds.push(txnId)
   }
+  return txnIds.map(txnId => {
+    const value = database.readAt(txnId, snapshot => snapshot.get(TIME_TRAVEL_KEY))
+    const record = isObject(value) ? value : {}
+    return { txnId, status: record.status, note: record.statusNote ?? record.description }
+  })
+}
+
+function pick(stats: Readonly<Record<string, unknown>>, names: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(names.filter(name => name in stats).map(name => [name, stats[name]]))
 }
 
 async function withStats(path: string): Promise<Record<string, unknown>> {
