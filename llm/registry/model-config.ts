@@ -1,4 +1,4 @@
-import { DEFAULT_OLLAMA_BASE_URL } from '../providers/ollama/ollama-language-model.js'
+import { DEFAULT_OLLAMA_BASE_URL } from '../providers/ollama/ollama-client.js'
 import { DEFAULT_TIMEOUT_MS } from '../providers/shared/provider-model-options.js'
 import { ModelConfigError } from './model-config-error.js'
 import type { ProviderName } from './model-id.js'

@@ -1,8 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk'
 import { LivingDbError } from '../../../errors/index.js'
 import type { GenerateRequest, GenerateResult, LanguageModelV1 } from '../../spec/index.js'
-import { createCallSignal } from '../shared/call-signal.js'
-import { toModelCallError, type ModelIdentity } from '../shared/map-provider-error.js'
+import { callProvider } from '../shared/call-provider.js'
+import type { ModelIdentity } from '../shared/map-provider-error.js'
 import { DEFAULT_TIMEOUT_MS, type ProviderModelOptions } from '../shared/provider-model-options.js'
 import { toAnthropicBody } from './anthropic-request.js'
 import { toGenerateResult } from './anthropic-response.js'
@@ -33,17 +33,16 @@ export function createAnthropicLanguageModel(options: ProviderModelOptions): Lan
     specificationVersion: 'v1',
     provider: 'anthropic',
     modelId: options.modelId,
-    async doGenerate(request: GenerateRequest): Promise<GenerateResult> {
-      const callSignal = createCallSignal({ timeoutMs, abortSignal: request.abortSignal })
-      try {
-        const { body, responseToolName } = toAnthropicBody({ modelId: options.modelId, request })
-        const raw: unknown = await client.messages.create(body, { signal: callSignal.signal })
-        return toGenerateResult(raw, identity, responseToolName)
-      } catch (error) {
-        throw toModelCallError({ error, identity, callSignal })
-      } finally {
-        callSignal.dispose()
-      }
+    doGenerate(request: GenerateRequest): Promise<GenerateResult> {
+      return callProvider({
+        identity,
+        abortSignal: request.abortSignal,
+        run: async callSignal => {
+          const { body, responseToolName } = toAnthropicBody({ modelId: options.modelId, request })
+          const raw: unknown = await client.messages.create(body, { signal: callSignal.signal })
+          return toGenerateResult(raw, identity, responseToolName)
+        },
+      })
     },
   }
 }

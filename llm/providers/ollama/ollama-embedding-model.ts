@@ -1,9 +1,7 @@
 import type { EmbedRequest, EmbedResult, EmbeddingModelV1 } from '../../spec/index.js'
-import { createCallSignal } from '../shared/call-signal.js'
-import { toModelCallError, type ModelIdentity } from '../shared/map-provider-error.js'
-import { DEFAULT_TIMEOUT_MS, type ProviderModelOptions } from '../shared/provider-model-options.js'
-import { createOllamaCall } from './ollama-client.js'
-import { DEFAULT_OLLAMA_BASE_URL } from './ollama-language-model.js'
+import { callProvider } from '../shared/call-provider.js'
+import type { ProviderModelOptions } from '../shared/provider-model-options.js'
+import { createOllamaCall, ollamaTarget, type OllamaCall } from './ollama-client.js'
 import { toEmbeddings } from './ollama-response.js'
 
 /** Options of {@link createOllamaEmbeddingModel}. */
@@ -21,9 +19,7 @@ export interface OllamaEmbeddingModelOptions extends ProviderModelOptions {
  * const model = createOllamaEmbeddingModel({ modelId: 'nomic-embed-text', dimensions: 768 })
  */
 export function createOllamaEmbeddingModel(options: OllamaEmbeddingModelOptions): EmbeddingModelV1 {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  const identity: ModelIdentity = { provider: 'ollama', modelId: options.modelId, timeoutMs }
-  const host = options.baseUrl ?? DEFAULT_OLLAMA_BASE_URL
+  const { identity, host } = ollamaTarget(options)
   return {
     specificationVersion: 'v1',
     provider: 'ollama',
@@ -32,17 +28,18 @@ export function createOllamaEmbeddingModel(options: OllamaEmbeddingModelOptions)
     maxValuesPerCall: options.maxValuesPerCall ?? 64,
     async doEmbed(request: EmbedRequest): Promise<EmbedResult> {
       if (request.values.length === 0) return { embeddings: [], usage: { inputTokens: 0 } }
-      const callSignal = createCallSignal({ timeoutMs, abortSignal: request.abortSignal })
-      const call = createOllamaCall({ host, headers: options.headers, callSignal })
-      try {
-        const raw: unknown = await call.client.embed({ model: options.modelId, input: [...request.values] })
-        const { embeddings, inputTokens } = toEmbeddings(raw, identity, request.values.length)
-        return { embeddings, usage: { inputTokens } }
-      } catch (error) {
-        throw toModelCallError({ error, identity, callSignal, responseHeaders: call.lastHeaders() })
-      } finally {
-        callSignal.dispose()
-      }
+      let call: OllamaCall | undefined
+      return callProvider({
+        identity,
+        abortSignal: request.abortSignal,
+        responseHeaders: () => call?.lastHeaders(),
+        run: async callSignal => {
+          call = createOllamaCall({ host, headers: options.headers, callSignal })
+          const raw: unknown = await call.client.embed({ model: options.modelId, input: [...request.values] })
+          const { embeddings, inputTokens } = toEmbeddings(raw, identity, request.values.length)
+          return { embeddings, usage: { inputTokens } }
+        },
+      })
     },
   }
 }

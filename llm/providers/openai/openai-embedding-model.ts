@@ -1,6 +1,5 @@
 import type { EmbedRequest, EmbedResult, EmbeddingModelV1 } from '../../spec/index.js'
-import { createCallSignal } from '../shared/call-signal.js'
-import { toModelCallError } from '../shared/map-provider-error.js'
+import { callProvider } from '../shared/call-provider.js'
 import { createOpenAIClient, type OpenAIModelOptions } from './openai-client.js'
 import { toEmbeddings } from './openai-response.js'
 
@@ -38,24 +37,23 @@ export function createOpenAIEmbeddingModel(options: OpenAIEmbeddingModelOptions)
     maxValuesPerCall: options.maxValuesPerCall ?? (identity.provider === 'openai' ? 2048 : 64),
     async doEmbed(request: EmbedRequest): Promise<EmbedResult> {
       if (request.values.length === 0) return { embeddings: [], usage: { inputTokens: 0 } }
-      const callSignal = createCallSignal({ timeoutMs: identity.timeoutMs, abortSignal: request.abortSignal })
-      try {
-        const raw: unknown = await client.embeddings.create(
-          {
-            model: options.modelId,
-            input: [...request.values],
-            encoding_format: 'float',
-            ...(options.dimensions === undefined ? {} : { dimensions: options.dimensions }),
-          },
-          { signal: callSignal.signal },
-        )
-        const { embeddings, inputTokens } = toEmbeddings(raw, identity, request.values.length)
-        return { embeddings, usage: { inputTokens } }
-      } catch (error) {
-        throw toModelCallError({ error, identity, callSignal })
-      } finally {
-        callSignal.dispose()
-      }
+      return callProvider({
+        identity,
+        abortSignal: request.abortSignal,
+        run: async callSignal => {
+          const raw: unknown = await client.embeddings.create(
+            {
+              model: options.modelId,
+              input: [...request.values],
+              encoding_format: 'float',
+              ...(options.dimensions === undefined ? {} : { dimensions: options.dimensions }),
+            },
+            { signal: callSignal.signal },
+          )
+          const { embeddings, inputTokens } = toEmbeddings(raw, identity, request.values.length)
+          return { embeddings, usage: { inputTokens } }
+        },
+      })
     },
   }
 }

@@ -1,6 +1,5 @@
 import type { GenerateRequest, GenerateResult, LanguageModelV1 } from '../../spec/index.js'
-import { createCallSignal } from '../shared/call-signal.js'
-import { toModelCallError } from '../shared/map-provider-error.js'
+import { callProvider } from '../shared/call-provider.js'
 import { createOpenAIClient, type OpenAIModelOptions } from './openai-client.js'
 import { toOpenAIChatBody } from './openai-request.js'
 import { toGenerateResult } from './openai-response.js'
@@ -21,17 +20,16 @@ export function createOpenAILanguageModel(options: OpenAIModelOptions): Language
     specificationVersion: 'v1',
     provider: identity.provider,
     modelId: options.modelId,
-    async doGenerate(request: GenerateRequest): Promise<GenerateResult> {
-      const callSignal = createCallSignal({ timeoutMs: identity.timeoutMs, abortSignal: request.abortSignal })
-      try {
-        const body = toOpenAIChatBody({ modelId: options.modelId, request, maxTokensField })
-        const raw: unknown = await client.chat.completions.create(body, { signal: callSignal.signal })
-        return toGenerateResult(raw, identity)
-      } catch (error) {
-        throw toModelCallError({ error, identity, callSignal })
-      } finally {
-        callSignal.dispose()
-      }
+    doGenerate(request: GenerateRequest): Promise<GenerateResult> {
+      return callProvider({
+        identity,
+        abortSignal: request.abortSignal,
+        run: async callSignal => {
+          const body = toOpenAIChatBody({ modelId: options.modelId, request, maxTokensField })
+          const raw: unknown = await client.chat.completions.create(body, { signal: callSignal.signal })
+          return toGenerateResult(raw, identity)
+        },
+      })
     },
   }
 }
