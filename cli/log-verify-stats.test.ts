@@ -90,11 +90,12 @@ describe('livingdb verify', () => {
   it('passes on a healthy database in human and JSON form', async () => {
     const human = await runInProcess(['verify', '--db', db])
     expect(human.exitCode).toBe(0)
-    expect(human.stdout).toMatch(/^verify: OK \(2 meta pages, \d+ pages, 3 log records in 1 segment, 300 keys in 1 keyspace\)\n$/)
+    expect(human.stdout).toMatch(/^verify: OK \(2 meta pages, \d+ reachable pages \(\d+ in the file\), 3 log records in 1 segment, 300 keys in 1 keyspace\)\n$/)
     const json = await runInProcess(['verify', '--db', db, '--json'])
     const report = JSON.parse(json.stdout)
     expect(report).toMatchObject({ ok: true, problems: [], warnings: [], checked: { metaPages: 2, logRecords: 3, keys: 300, keyspaces: 1 } })
     expect(report.checked.pages).toBeGreaterThan(3)
+    expect(report.checked.filePages).toBeGreaterThanOrEqual(report.checked.pages)
   })
 
   it('fails with exit 1 and names the page when one byte of a page is flipped', async () => {

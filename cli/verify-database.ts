@@ -21,17 +21,25 @@ export interface VerifyReport {
   readonly ok: boolean
   readonly path: string
   readonly problems: readonly VerifyProblem[]
-  /** Harmless findings (a torn log tail recovery will truncate, an older meta page never written). */
+  /** Harmless findings (a torn log tail the next open truncates). */
   readonly warnings: readonly VerifyProblem[]
-  /** How many of each thing were checked. */
-  readonly checked: {
-    readonly metaPages: number
-    readonly pages: number
-    readonly logSegments: number
-    readonly logRecords: number
-    readonly keyspaces: number
-    readonly keys: number
-  }
+  /** How many of each thing were checked (the engine's counts plus the CLI's whole-file checks). */
+  readonly checked: Checked
+}
+
+interface Checked {
+  /** Pages reachable from the durable meta, re-read from disk by the engine. */
+  pages: number
+  keys: number
+  keyspaces: number
+  overflowValues: number
+  logRecords: number
+  freePages: number
+  /** Meta pages A and B (0, 1 or 2 written). */
+  metaPages: number
+  /** Every page of the file below the meta's page count, reachable or not (checksum, type, self number). */
+  filePages: number
+  logSegments: number
 }
 
 /** Codes that mean "the stored bytes are damaged": reported as problems rather than raised. */
@@ -41,15 +49,15 @@ const ALL_PAGE_TYPES = Object.values(PageType)
 interface Findings {
   readonly problems: VerifyProblem[]
   readonly warnings: VerifyProblem[]
-  checked: { metaPages: number; pages: number; logSegments: number; logRecords: number; keyspaces: number; keys: number }
+  readonly checked: Checked
 }
 
 /**
  * Verifies the database at `path` without changing it (beyond what opening does:
- * recovery may truncate a torn log tail): the checksum, type and self number of
- * every page in use and of both meta pages, every commit-log frame (length, CRC,
- * txn order), every B+tree invariant (`checkValid`), and a full read of every
- * key and value (overflow chains included) in every keyspace. Damage is
+ * recovery may truncate a torn log tail). Runs the engine's `db.verify()` (every
+ * reachable page re-read from disk, page ownership, tree invariants, log records)
+ * and adds whole-file checks: both meta pages, the checksum of every page in the
+ * file (free ones too), and every commit-log frame with `verifyLog`. Damage is
  * collected as problems, never thrown; `DB_LOCKED` and I/O errors are thrown.
  *
  * @example
@@ -57,17 +65,25 @@ interface Findings {
  * if (!report.ok) for (const problem of report.problems) console.error(problem.code, problem.message)
  */
 export async function verifyDatabase(args: { readonly path: string; readonly progress?: ProgressBar }): Promise<VerifyReport> {
-  const findings: Findings = { problems: [], warnings: [], checked: { metaPages: 0, pages: 0, logSegments: 0, logRecords: 0, keyspaces: 0, keys: 0 } }
+  const findings: Findings = {
+    problems: [],
+    warnings: [],
+    checked: { pages: 0, keys: 0, keyspaces: 0, overflowValues: 0, logRecords: 0, freePages: 0, metaPages: 0, filePages: 0, logSegments: 0 },
+  }
   let database: Database | undefined
   try {
-    database = await open({ path: args.path, durability: 'strict' })
+    database = await open({ path: args.path, durability: 'strict', checkpointIntervalMs: 0 })
   } catch (error) {
     record(findings, error)
   }
   try {
+    if (database !== undefined) {
+      const report = database.verify({ onProgress: (done, total) => args.progress?.update(done, total) })
+      Object.assign(findings.checked, report.checked)
+      for (const problem of report.problems) addProblem(findings, problem)
+    }
     checkPageFile(findings, join(args.path, PAGE_FILE_NAME), args.progress)
-    checkLog(findings, join(args.path, LOG_DIRECTORY_NAME))
-    if (database !== undefined) checkTrees(findings, database)
+    checkLog(findings, join(args.path, LOG_DIRECTORY_NAME), database === undefined)
   } finally {
     args.progress?.finish()
     await database?.close()
@@ -75,10 +91,20 @@ export async function verifyDatabase(args: { readonly path: string; readonly pro
   return { ok: findings.problems.length === 0, path: args.path, problems: findings.problems, warnings: findings.warnings, checked: findings.checked }
 }
 
+/** Adds a problem unless the same damage (same page, or same log file) is already listed. */
+function addProblem(findings: Findings, problem: VerifyProblem): void {
+  const page = problem.details?.page
+  const file = problem.details?.file
+  const duplicate = findings.problems.some(existing =>
+    existing.message === problem.message ||
+    (page !== undefined && existing.code === problem.code && existing.details?.page === page) ||
+    (file !== undefined && problem.code !== 'CORRUPT_PAGE' && existing.code === problem.code && existing.details?.file === file))
+  if (!duplicate) findings.problems.push(problem)
+}
+
 function record(findings: Findings, error: unknown): void {
   if (!LivingDbError.isInstance(error) || !DAMAGE_CODES.has(error.code)) throw error
-  const duplicate = findings.problems.some(problem => problem.message === error.message)
-  if (!duplicate) findings.problems.push({ code: error.code, message: error.message, details: error.details })
+  addProblem(findings, { code: error.code, message: error.message, details: error.details })
 }
 
 function checkPageFile(findings: Findings, file: string, progress: ProgressBar | undefined): void {
@@ -99,7 +125,7 @@ function checkPageFile(findings: Findings, file: string, progress: ProgressBar |
     if (newest === undefined) return
     const pageCount = Math.min(newest.pageCount, Math.floor(stat.size / newest.pageSize))
     if (newest.pageCount * newest.pageSize > stat.size) {
-      findings.problems.push({ code: 'CORRUPT_PAGE', message: `The page file ${file} is ${stat.size} bytes but its meta page says it holds ${newest.pageCount} pages of ${newest.pageSize} bytes: it was truncated. Restore it from a backup, or delete it to rebuild from a complete commit log.`, details: { file, size: stat.size, pageCount: newest.pageCount } })
+      addProblem(findings, { code: 'CORRUPT_PAGE', message: `The page file ${file} is ${stat.size} bytes but its meta page says it holds ${newest.pageCount} pages of ${newest.pageSize} bytes: it was truncated. Restore it from a backup, or delete it to rebuild from a complete commit log.`, details: { file, size: stat.size, pageCount: newest.pageCount } })
     }
     for (let page = 2; page < pageCount; page++) {
       try {
@@ -107,7 +133,7 @@ function checkPageFile(findings: Findings, file: string, progress: ProgressBar |
       } catch (error) {
         record(findings, error)
       }
-      findings.checked.pages++
+      findings.checked.filePages++
       progress?.update(page + 1, pageCount)
     }
   } finally {
@@ -150,18 +176,18 @@ function readMetas(findings: Findings, read: (position: number, length: number) 
     if (!(result instanceof LivingDbError)) return
     // With the other meta valid the database still opens (from the older checkpoint, replaying the log), and the next checkpoint rewrites this slot; the bad checksum is still damage on disk.
     const fallback = valid.length > 0 ? ` The database still opens from meta page ${1 - slot} (checkpoint txn ${valid[0]!.checkpointTxnId}) and the next checkpoint rewrites this one; if the damage comes back, check the disk.` : ''
-    findings.problems.push({ code: result.code, message: `Meta page ${slot} of ${file}: ${result.message}${fallback}`, details: { ...result.details, file, slot } })
+    addProblem(findings, { code: result.code, message: `Meta page ${slot} of ${file}: ${result.message}${fallback}`, details: { ...result.details, file, slot } })
   })
   if (valid.length === 0 && !findings.problems.some(problem => problem.code === 'CORRUPT_META' || problem.code === 'FORMAT_UNSUPPORTED')) {
-    findings.problems.push({ code: 'CORRUPT_META', message: `Neither meta page of ${file} is valid, so the database cannot find its last checkpoint. Restore the page file from a backup, or delete it to rebuild from a complete commit log.`, details: { file } })
+    addProblem(findings, { code: 'CORRUPT_META', message: `Neither meta page of ${file} is valid, so the database cannot find its last checkpoint. Restore the page file from a backup, or delete it to rebuild from a complete commit log.`, details: { file } })
   }
   return results.map(result => (result === 'empty' || result instanceof LivingDbError ? undefined : result))
 }
 
-function checkLog(findings: Findings, directory: string): void {
+function checkLog(findings: Findings, directory: string, countRecords: boolean): void {
   const report = verifyLog({ fs: new NodeFileSystem(), directory })
   findings.checked.logSegments += report.segments.length
-  findings.checked.logRecords += report.records
+  if (countRecords) findings.checked.logRecords += report.records
   if (report.tornTail !== undefined) {
     const { file, offset, bytes } = report.tornTail
     findings.warnings.push({ code: 'CORRUPT_LOG', message: `The last ${bytes} bytes of ${file} (from byte ${offset}) are an incomplete record: a write torn by a crash, never acknowledged. The next open truncates them.`, details: { file, offset, bytes } })
@@ -169,34 +195,6 @@ function checkLog(findings: Findings, directory: string): void {
   for (const problem of report.problems) {
     const code = problem.kind === 'unsupported' ? 'FORMAT_UNSUPPORTED' : 'CORRUPT_LOG'
     const unscanned = report.unscannedFiles.length === 0 ? '' : ` ${report.unscannedFiles.length} later segment file(s) were not checked.`
-    // open() reports the same damage; keep one entry per file.
-    const index = findings.problems.findIndex(existing => existing.code === code && existing.details?.file === problem.file)
-    const entry = { code, message: `Commit log: ${problem.message}${unscanned}`, details: { file: problem.file, offset: problem.offset, reason: problem.reason } }
-    if (index === -1) findings.problems.push(entry)
-    else findings.problems[index] = entry
-  }
-}
-
-function checkTrees(findings: Findings, database: Database): void {
-  let reports: ReturnType<Database['checkValid']>
-  try {
-    reports = database.checkValid()
-  } catch (error) {
-    record(findings, error)
-    return
-  }
-  for (const [name, report] of Object.entries(reports)) {
-    findings.checked.keyspaces++
-    let keys = 0
-    try {
-      for (const _entry of database.scanIn(name)) keys++
-    } catch (error) {
-      record(findings, error)
-      continue
-    }
-    findings.checked.keys += keys
-    if (keys !== report.keys) {
-      findings.problems.push({ code: 'TREE_INVARIANT', message: `Keyspace "${name}": a full scan read ${keys} keys but the tree check counted ${report.keys}. Restore from a backup or rebuild from the commit log.`, details: { keyspace: name, scanned: keys, counted: report.keys } })
-    }
+    addProblem(findings, { code, message: `Commit log: ${problem.message}${unscanned}`, details: { file: problem.file, offset: problem.offset, reason: problem.reason } })
   }
 }

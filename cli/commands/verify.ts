@@ -6,10 +6,12 @@ const verifyCommand: CommandDefinition = {
   path: ['verify'],
   summary: 'Check every page and log checksum and every B+tree invariant; exit 1 on any problem.',
   description: [
-    'Reads the whole database: both meta pages, every page reachable from every keyspace (CRC32C',
-    'and structure), the tree invariants (key order, fill, separators, overflow chains), and every',
-    'commit-log record. Problems are listed with what is wrong and where; the exit code is 1 when',
-    'there is at least one. A database that cannot even be opened is reported the same way.',
+    'Runs the engine\'s verify (every page reachable from the last checkpoint re-read from disk with',
+    'its CRC32C and structure, no page used twice or both used and free, every B+tree invariant,',
+    'every commit-log record) plus whole-file checks: both meta pages, the checksum of every page in',
+    'the file including free ones, and every log frame. Problems are listed with what is wrong and',
+    'where; the exit code is 1 when there is at least one. A database that cannot be opened is',
+    'reported the same way. A torn log tail left by a crash is only a warning.',
   ].join('\n'),
   positionals: [],
   options: [],
@@ -26,7 +28,7 @@ const verifyCommand: CommandDefinition = {
 /** Human lines for a verify report. */
 export function formatVerifyReport(report: VerifyReport): string[] {
   const { checked } = report
-  const summary = `${checked.metaPages} meta pages, ${checked.pages.toLocaleString('en-US')} pages, ${checked.logRecords.toLocaleString('en-US')} log records in ${checked.logSegments} segment${checked.logSegments === 1 ? '' : 's'}, ${checked.keys.toLocaleString('en-US')} keys in ${checked.keyspaces} keyspace${checked.keyspaces === 1 ? '' : 's'}`
+  const summary = `${checked.metaPages} meta pages, ${checked.pages.toLocaleString('en-US')} reachable pages (${checked.filePages.toLocaleString('en-US')} in the file), ${checked.logRecords.toLocaleString('en-US')} log records in ${checked.logSegments} segment${checked.logSegments === 1 ? '' : 's'}, ${checked.keys.toLocaleString('en-US')} keys in ${checked.keyspaces} keyspace${checked.keyspaces === 1 ? '' : 's'}`
   const lines = report.ok ? [`verify: OK (${summary})`] : [`verify: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'} found (checked ${summary})`]
   for (const problem of report.problems) lines.push(`  ${problem.code}: ${problem.message}`)
   for (const warning of report.warnings) lines.push(`  warning ${warning.code}: ${warning.message}`)
