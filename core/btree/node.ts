@@ -42,6 +42,8 @@ export class Node {
   bytes: number
   /** Page number this exact content is stored at, or 0 when not written yet. */
   page = 0
+  /** Lazily built search index over `keys` (see {@link SearchIndex}); cleared whenever the keys change. */
+  search: SearchIndex | undefined = undefined
 
   constructor(
     readonly leaf: boolean,
@@ -143,6 +145,76 @@ export function upperBound(keys: readonly Uint8Array[], probe: Uint8Array, lengt
     const middle = (low + high) >>> 1
     if (compareProbe(probe, length, keys[middle]!) >= 0) low = middle + 1
     else high = middle
+  }
+  return low
+}
+
+/**
+ * A cache-friendly view of a node's keys for lookups: the bytes every key
+ * shares, and the next four bytes of each key (big-endian, zero-padded) in one
+ * contiguous array. A binary search over `heads` touches a few cache lines
+ * instead of one object per probe; full keys are compared only on equal heads.
+ */
+export interface SearchIndex {
+  readonly prefixLength: number
+  readonly heads: Uint32Array
+}
+
+function buildSearchIndex(keys: readonly Uint8Array[]): SearchIndex {
+  const count = keys.length
+  let prefixLength = 0
+  if (count > 0) {
+    const first = keys[0]!
+    const last = keys[count - 1]!
+    // Keys are sorted, so the prefix shared by the first and last key is shared by all.
+    const limit = Math.min(first.length, last.length)
+    while (prefixLength < limit && first[prefixLength] === last[prefixLength]) prefixLength++
+  }
+  const heads = new Uint32Array(count)
+  for (let index = 0; index < count; index++) heads[index] = headOf(keys[index]!, keys[index]!.length, prefixLength)
+  return { prefixLength, heads }
+}
+
+function headOf(key: Uint8Array, length: number, start: number): number {
+  let head = 0
+  for (let offset = start; offset < start + 4; offset++) head = head * 256 + (offset < length ? key[offset]! : 0)
+  return head
+}
+
+/**
+ * Index of the first key >= probe (`upper` false) or > probe (`upper` true)
+ * in a node, using its {@link SearchIndex} (built on first use).
+ */
+export function searchNode(node: Node, probe: Uint8Array, length: number, upper: boolean): number {
+  const keys = node.keys
+  const count = keys.length
+  if (count < 8) return upper ? upperBound(keys, probe, length) : lowerBound(keys, probe, length)
+  const index = (node.search ??= buildSearchIndex(keys))
+  const prefixLength = index.prefixLength
+  const first = keys[0]!
+  for (let offset = 0; offset < prefixLength; offset++) {
+    if (offset >= length) return 0 // probe is a proper prefix of every key
+    const difference = probe[offset]! - first[offset]!
+    if (difference < 0) return 0
+    if (difference > 0) return count
+  }
+  const head = headOf(probe, length, prefixLength)
+  const heads = index.heads
+  let low = 0
+  let high = count
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (heads[middle]! < head) low = middle + 1
+    else high = middle
+  }
+  let end = low
+  while (end < count && heads[end] === head) end++
+  // Full comparisons only among keys with the same head.
+  while (low < end) {
+    const middle = (low + end) >>> 1
+    const order = compareProbe(probe, length, keys[middle]!)
+    if (upper ? order >= 0 : order > 0) low = middle + 1
+    else end = middle
   }
   return low
 }

@@ -10,6 +10,7 @@ import {
   compareProbe,
   leafEntryBytes,
   lowerBound,
+  searchNode,
   upperBound,
 } from './node.js'
 
@@ -37,7 +38,10 @@ interface Split {
 
 /** Returns `node` when this write owns it, otherwise a private copy (the original page is freed). */
 function mutable(context: MutationContext, node: Node): Node {
-  if (node.generation === context.generation) return node
+  if (node.generation === context.generation) {
+    node.search = undefined // the caller is about to change it
+    return node
+  }
   if (node.page !== 0) context.freePage(node.page)
   return new Node(node.leaf, node.keys.slice(), node.values.slice(), node.children.slice(), context.generation, node.bytes)
 }
@@ -52,8 +56,8 @@ function mutableChild(context: MutationContext, parent: Node, index: number): No
 export function treeGet(source: NodeSource, root: Node | null, probe: Uint8Array, length: number = probe.length): LeafValue | undefined {
   if (root === null) return undefined
   let node = root
-  while (!node.leaf) node = childAt(source, node, upperBound(node.keys, probe, length))
-  const index = lowerBound(node.keys, probe, length)
+  while (!node.leaf) node = childAt(source, node, searchNode(node, probe, length, true))
+  const index = searchNode(node, probe, length, false)
   if (index < node.keys.length && compareProbe(probe, length, node.keys[index]!) === 0) return node.values[index]
   return undefined
 }

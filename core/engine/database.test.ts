@@ -107,7 +107,7 @@ describe('transactions', () => {
     })
     await new Promise((resolve) => setImmediate(resolve))
     expect(await codeOf(() => db.write((tx) => tx.put('x', 1), { wait: false }))).toBe('WRITE_BUSY')
-    const queued = db.write((tx) => tx.put('queued', tx.get('slow')))
+    const queued = db.write((tx) => tx.put('queued', tx.get('slow') ?? null))
     release()
     const [a, b] = await Promise.all([first, queued])
     expect(b.txnId).toBe(a.txnId + 1)
