@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import * as llm from './index.js'
 import { useTestServer } from './test-support/provider-failure-suite.js'
+import { createScriptedLanguageModel } from './test-support/scripted-models.js'
 import { loadFixture } from './test-support/test-server.js'
 
 const noEnv = { env: {} }
@@ -40,6 +41,26 @@ describe('livingdb/llm public API with nothing configured', () => {
     expect((await llm.generateText({ settings: noEnv, prompt: 'Dana approved the billing migration.' })).modelId).toBe('offline:default')
     const { embeddings } = await llm.embedMany({ settings: noEnv, values: ['billing migration', 'moving the invoice system', 'a red bicycle'] })
     expect(embeddings).toHaveLength(3)
+  })
+})
+
+describe('the default guards around every call', () => {
+  it('answers an identical second call from the ledger, and setDefaultGuards replaces the stack', async () => {
+    llm.setDefaultGuards(llm.createDefaultGuards())
+    try {
+      const model = createScriptedLanguageModel(['{"people":["Dana"]}', '{"people":["Lee"]}'])
+      const schema = z.object({ people: z.array(z.string()) })
+      const first = await llm.generateObject({ model, schema, prompt: 'Who approved it? Dana did.' })
+      const second = await llm.generateObject({ model, schema, prompt: 'Who approved it? Dana did.' })
+      expect(second.object).toEqual(first.object)
+      expect(model.requests).toHaveLength(1)
+      expect(second.response).toHaveProperty('ledgerEntryId')
+      llm.setDefaultGuards([])
+      await llm.generateObject({ model, schema, prompt: 'Who approved it? Dana did.' })
+      expect(model.requests).toHaveLength(2)
+    } finally {
+      llm.setDefaultGuards(undefined)
+    }
   })
 })
 
