@@ -28,7 +28,7 @@ interface Recogniser {
  */
 const RECOGNISERS: readonly Recogniser[] = [
   { type: 'url', pattern: /\b(?:https?:\/\/|www\.)[^\s<>"'`]+/gi, confidence: 0.98, trimEnd: /[.,;:!?)\]}]+$/ },
-  { type: 'email', pattern: /\b[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}\b/gu, confidence: 0.98 },
+  { type: 'email', pattern: /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63}){0,8}\.\p{L}{2,24}\b/gu, confidence: 0.98 },
   { type: 'date', pattern: /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g, confidence: 0.95 },
   { type: 'date', pattern: /\b\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})\b/g, confidence: 0.8 },
   { type: 'date', pattern: new RegExp(`\\b(?:(?:${WEEKDAY}),?\\s+)?${MONTH}\\.?\\s+${DAY}(?:,?\\s+\\d{4})?\\b`, 'g'), confidence: 0.92 },
@@ -40,16 +40,16 @@ const RECOGNISERS: readonly Recogniser[] = [
   { type: 'date', pattern: /\b(?:Q[1-4]|H[12]|FY)\s?'?(?:\d{4}|\d{2})\b|\bQ[1-4]\b/g, confidence: 0.85 },
   { type: 'date', pattern: /\b(?:in|since|during|by|until|from|before|after)\s+(?:19|20)\d{2}\b/gi, confidence: 0.8 },
   { type: 'date', pattern: /\b\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)(?=\W|$)|\b(?:[01]?\d|2[0-3]):[0-5]\d\b/gi, confidence: 0.8 },
-  { type: 'money', pattern: /[$€£¥]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|million|billion|thousand)\b)?/gi, confidence: 0.95 },
-  { type: 'money', pattern: /\b\d[\d,]*(?:\.\d+)?\s?(?:k|m|bn|million|billion|thousand)?\s?(?:USD|EUR|GBP|JPY|CHF|dollars|euros|pounds)\b/gi, confidence: 0.9 },
-  { type: 'version', pattern: /\bv\d+(?:\.\d+)*(?:-[0-9A-Za-z.]+)?\b|\b\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?\b/g, confidence: 0.9,
+  { type: 'money', pattern: /[$€£¥]\s?\d[\d,]{0,20}(?:\.\d{1,6})?(?:\s?(?:k|m|bn|million|billion|thousand)\b)?/gi, confidence: 0.95 },
+  { type: 'money', pattern: /\b\d[\d,]{0,20}(?:\.\d{1,6})?\s?(?:k|m|bn|million|billion|thousand)?\s?(?:USD|EUR|GBP|JPY|CHF|dollars|euros|pounds)\b/gi, confidence: 0.9 },
+  { type: 'version', pattern: /\bv\d{1,9}(?:\.\d{1,9}){0,4}(?:-[0-9A-Za-z.]{1,32})?\b|\b\d{1,9}\.\d{1,9}\.\d{1,9}(?:-[0-9A-Za-z.]{1,32})?\b/g, confidence: 0.9,
     accept: (text) => !/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(text) },
-  { type: 'version', pattern: /(?<=\b(?:version|release|ver\.?|upgrade to|bump to)\s)\d+(?:\.\d+)+\b/gi, confidence: 0.85 },
+  { type: 'version', pattern: /(?<=\b(?:version|release|ver\.?|upgrade to|bump to)\s)\d{1,9}(?:\.\d{1,9}){1,4}\b/gi, confidence: 0.85 },
   { type: 'ticket', pattern: /\b[A-Z][A-Z0-9]{1,9}-\d{1,7}\b/g, confidence: 0.93 },
   { type: 'ticket', pattern: /(?<![\w&])#\d{1,7}\b/g, confidence: 0.8 },
   { type: 'identifier', pattern: /\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b/g, confidence: 0.9 },
   { type: 'identifier', pattern: /\b[0-9a-f]{7,40}\b/g, confidence: 0.7, accept: (text) => /\d/.test(text) && /[a-f]/.test(text) },
-  { type: 'phone', pattern: /(?<![\w.])\+?\d[\d\s().-]{7,}\d\b/g, confidence: 0.8,
+  { type: 'phone', pattern: /(?<![\w.])\+?\d[\d\s().-]{7,24}\d\b/g, confidence: 0.8,
     accept: (text) => { const digits = text.replace(/\D/g, '').length; return digits >= 9 && digits <= 15 && /[\s().+-]/.test(text) } },
 ]
 

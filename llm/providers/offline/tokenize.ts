@@ -50,11 +50,12 @@ export function tokenize(text: string): { readonly tokens: readonly Token[]; rea
   let patternIndex = 0
   let position = 0
   const pushWords = (from: number, to: number): void => {
-    WORD.lastIndex = from
-    for (let match = WORD.exec(text); match !== null && match.index < to; match = WORD.exec(text)) {
-      const start = match.index
-      let word = match[0]
-      if (start + word.length > to) word = word.slice(0, to - start)
+    // Scan only this segment: a word regex run on the whole text could run past `to` on every call.
+    const segment = from === 0 && to === text.length ? text : text.slice(from, to)
+    WORD.lastIndex = 0
+    for (let match = WORD.exec(segment); match !== null; match = WORD.exec(segment)) {
+      const start = from + match.index
+      const word = match[0]
       if (match[1] === undefined) {
         raw.push(rawToken(word, start, 'punct'))
         continue
