@@ -1,5 +1,5 @@
-import { createHash, createHmac } from 'node:crypto'
-import { canonicalJson } from './canonical-json.js'
+import { createHmac } from 'node:crypto'
+import { canonicalJson, sha256Hex } from './canonical-json.js'
 
 /** One audit record: what was called, for whom, at what cost and with what outcome. Plain JSON. */
 export interface AuditRecord {
@@ -36,9 +36,10 @@ export interface AuditRecord {
 /** `prevHash` of the first record. */
 export const GENESIS_HASH = '0'.repeat(64)
 
+const WITHOUT_HASH: ReadonlySet<string> = new Set(['hash'])
+
 /** The hash of a record: over its canonical JSON without the `hash` field. */
 export function auditHash(record: Readonly<Record<string, unknown>>, hmacKey?: string): string {
-  const { hash: _ignored, ...body } = record
-  const text = canonicalJson(body)
-  return (hmacKey === undefined ? createHash('sha256') : createHmac('sha256', hmacKey)).update(text).digest('hex')
+  const text = canonicalJson(record, WITHOUT_HASH)
+  return hmacKey === undefined ? sha256Hex(text) : createHmac('sha256', hmacKey).update(text).digest('hex')
 }

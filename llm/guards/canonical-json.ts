@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import * as crypto from 'node:crypto'
 
 /**
  * JSON with object keys sorted (recursively), so equal values always serialise to
@@ -43,7 +43,7 @@ function write(value: unknown, omitKeys?: ReadonlySet<string>): string | undefin
         if (omitKeys?.has(key)) continue
         const item = write((value as Record<string, unknown>)[key])
         if (item === undefined) continue
-        text += (first ? '' : ',') + JSON.stringify(key) + ':' + item
+        text += (first ? '' : ',') + quoteKey(key) + ':' + item
         first = false
       }
       return text + '}'
@@ -51,6 +51,18 @@ function write(value: unknown, omitKeys?: ReadonlySet<string>): string | undefin
     default:
       return undefined
   }
+}
+
+const quotedKeys = new Map<string, string>()
+
+/** Object keys repeat across requests and records: quote each once. */
+function quoteKey(key: string): string {
+  let quoted = quotedKeys.get(key)
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key)
+    if (quotedKeys.size < 10_000) quotedKeys.set(key, quoted)
+  }
+  return quoted
 }
 
 const OMIT_FROM_HASH: ReadonlySet<string> = new Set(['abortSignal'])
@@ -70,5 +82,13 @@ export function requestHash(args: {
   readonly request: object
 }): string {
   const text = `livingdb.request.v1\n${args.kind}\n${args.provider}\n${args.modelId}\n${canonicalJson(args.request, OMIT_FROM_HASH)}`
-  return createHash('sha256').update(text).digest('hex')
+  return sha256Hex(text)
+}
+
+type OneShotHash = (algorithm: string, data: string, outputEncoding: 'hex') => string
+const oneShotHash = (crypto as unknown as { hash?: OneShotHash }).hash
+
+/** sha256 of a UTF-8 string, hex; uses Node's one-shot `crypto.hash` (2× faster on small inputs) when present. */
+export function sha256Hex(text: string): string {
+  return oneShotHash !== undefined ? oneShotHash('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex')
 }

@@ -13,10 +13,18 @@ import { isIPv6 } from 'node:net'
 export interface RedactionDetector {
   /** Placeholder label: upper case letters, digits and `_` (`EMAIL` gives `[EMAIL_1]`). */
   readonly type: string
-  /** Candidate matches; must have the `g` flag. */
+  /**
+   * Candidate matches; must have the `g` flag. When it has named groups `before` and
+   * `value`, only `value` is replaced (`password=` stays, the password goes).
+   */
   readonly pattern: RegExp
   /** Keeps only real hits (a checksum, a parser); a candidate it rejects is left as is. */
   readonly validate?: (match: string) => boolean
+  /**
+   * A cheap pre-check: the detector only runs on text containing this substring or
+   * matching this (non-global) pattern. Purely an optimisation.
+   */
+  readonly requires?: string | RegExp
 }
 
 /** Luhn checksum over a string of digits (payment card numbers). */
@@ -79,28 +87,31 @@ function hasLetterAndDigit(match: string): boolean {
  * number and kept; a bare `1.2.3.4` is treated as an address and redacted.
  */
 export const DEFAULT_REDACTION_DETECTORS: readonly RedactionDetector[] = Object.freeze([
-  { type: 'PRIVATE_KEY', pattern: /-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----[\s\S]*?-----END (?:[A-Z]+ )*PRIVATE KEY-----/g },
+  { type: 'PRIVATE_KEY', pattern: /-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----[\s\S]*?-----END (?:[A-Z]+ )*PRIVATE KEY-----/g, requires: '-----BEGIN' },
   {
     type: 'PASSWORD',
     // Only the value of `password=...`, `secret: "..."`, `api_key=...` and friends.
-    pattern: /(?<=\b(?:password|passwd|pwd|passphrase|secret|client[_-]?secret|api[_-]?key|access[_-]?token|auth[_-]?token|token)["']?\s*[:=]\s*)(?:"[^"\n]+"|'[^'\n]+'|[^\s,;&"'[\]{}]+)/gi,
+    pattern: /(?<before>\b(?:password|passwd|pwd|passphrase|secret|client[_-]?secret|api[_-]?key|access[_-]?token|auth[_-]?token|token)["']?\s*[:=]\s*)(?<value>"[^"\n]+"|'[^'\n]+'|[^\s,;&"'[\]{}]+)/gi,
+    requires: /[:=]/,
   },
-  { type: 'JWT', pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{10,}/g },
+  { type: 'JWT', pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{10,}/g, requires: 'eyJ' },
   {
     type: 'API_KEY',
     pattern: /\b(?:sk-(?:proj-|ant-|live-)?[A-Za-z0-9_-]{20,}|(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}|xox[abposr]-[A-Za-z0-9-]{10,}|[sr]k_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35})(?![\w-])/g,
     validate: hasLetterAndDigit,
   },
-  { type: 'EMAIL', pattern: /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])/g },
+  { type: 'EMAIL', pattern: /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])/g, requires: '@' },
   { type: 'IBAN', pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g, validate: isIbanValid },
-  { type: 'CARD', pattern: /(?<![\w-])(?:\d{13,19}|\d{4}([ -])\d{4,6}\1\d{4,5}(?:\1\d{1,4}){0,2})(?![\w-]|\.\d)/g, validate: isCardNumber },
-  { type: 'IPV6', pattern: /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])/g, validate: (match) => /\d/.test(match) && isIPv6(match) },
+  { type: 'CARD', requires: /\d{4}/, pattern: /(?=\d)(?<![\w-])(?:\d{13,19}|\d{4}([ -])\d{4,6}\1\d{4,5}(?:\1\d{1,4}){0,2})(?![\w-]|\.\d)/g, validate: isCardNumber },
+  { type: 'IPV6', requires: /:[0-9A-Fa-f]{0,4}:/, pattern: /(?=[0-9A-Fa-f:])(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])/g, validate: (match) => /\d/.test(match) && isIPv6(match) },
   {
     type: 'IPV4',
+    requires: /\d\.\d/,
     pattern: /(?<![\w.])(?<![Vv]ersion )(?<![Vv]er\.? )(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/g,
   },
   {
     type: 'PHONE',
+    requires: /\d[ .()-]*\d[ .()-]*\d/,
     pattern: /(?<![\w+@.-])(?<!\b[A-Z]{2}\d{2}(?: [A-Z0-9]{4})* )(?:\+\d{7,15}|(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,8}){1,4})(?![\w@]|[.-]\d)/g,
     // Not the digit groups of an IBAN-shaped string whose checksum failed.
     validate: isPhoneNumber,

@@ -45,7 +45,15 @@ export class Redactor {
   text(input: string): string {
     let output = input
     for (const detector of this.#detectors) {
-      output = output.replace(detector.pattern, (match: string) => {
+      const { requires } = detector
+      if (requires !== undefined && (typeof requires === 'string' ? !output.includes(requires) : !requires.test(output))) continue
+      output = output.replace(detector.pattern, (match: string, ...rest: unknown[]) => {
+        const groups = rest.at(-1) as { before?: string; value?: string } | string
+        if (typeof groups === 'object' && groups.value !== undefined) {
+          const before = groups.before ?? ''
+          if (detector.validate !== undefined && !detector.validate(groups.value)) return match
+          return before + this.#placeholderFor(detector.type, groups.value) + match.slice(before.length + groups.value.length)
+        }
         if (detector.validate !== undefined && !detector.validate(match)) return match
         return this.#placeholderFor(detector.type, match)
       })
@@ -167,10 +175,11 @@ function buildCatalog(options: RedactionGuardOptions): readonly RedactionDetecto
   const removed = new Set(options.removeTypes ?? [])
   const catalog = [...(options.detectors ?? DEFAULT_REDACTION_DETECTORS), ...(options.addDetectors ?? [])].filter((detector) => !removed.has(detector.type))
   for (const detector of catalog) {
-    if (!/^[A-Z][A-Z0-9_]*$/.test(detector.type) || !(detector.pattern instanceof RegExp) || !detector.pattern.global) {
+    const { requires } = detector
+    if (!/^[A-Z][A-Z0-9_]*$/.test(detector.type) || !(detector.pattern instanceof RegExp) || !detector.pattern.global || (requires instanceof RegExp && (requires.global || requires.sticky))) {
       throw new LivingDbError(
         'INVALID_ARGUMENT',
-        `Redaction detector ${JSON.stringify(detector.type)} is invalid: its type must be upper-case letters, digits and "_", and its pattern a RegExp with the "g" flag.`,
+        `Redaction detector ${JSON.stringify(detector.type)} is invalid: its type must be upper-case letters, digits and "_", and its pattern a RegExp with the "g" flag (and \`requires\`, when a RegExp, without "g" or "y").`,
         { details: { type: String(detector.type) } },
       )
     }
