@@ -31,10 +31,15 @@ export function hasTag(tags: string | readonly string[] | undefined, wanted: Rea
   return false
 }
 
+/** compromise tags that mark a person's first name or a person. */
 export const PERSON_TAGS: ReadonlySet<string> = new Set(['FirstName', 'MaleName', 'FemaleName', 'Person'])
+/** compromise tag of surnames. */
 export const LAST_NAME_TAGS: ReadonlySet<string> = new Set(['LastName'])
+/** compromise tags of cities, countries, regions and other places. */
 export const PLACE_TAGS: ReadonlySet<string> = new Set(['City', 'Country', 'Region', 'Place'])
+/** compromise tags of organisations (companies, institutions, sports teams). */
 export const ORGANIZATION_TAGS: ReadonlySet<string> = new Set(['Organization', 'SportsTeam'])
+/** compromise tags of verb forms. */
 export const VERB_TAGS: ReadonlySet<string> = new Set(['PastTense', 'PresentTense', 'Infinitive', 'Verb', 'Participle', 'PhrasalVerb', 'Gerund'])
 /** Tags of ordinary (non-proper) words: a capitalised sentence-initial word with one of these is not a name. */
 export const COMMON_TAGS: ReadonlySet<string> = new Set([

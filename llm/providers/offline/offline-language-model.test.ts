@@ -70,6 +70,12 @@ describe('offline language model', () => {
     expect(flags.parse(JSON.parse((await createOfflineLanguageModel().doGenerate(request(flags))).text))).toEqual({ hasEntities: true, entityCount: 7 })
   })
 
+  it('leaves out optional properties it has nothing for, and fills those it has', async () => {
+    const schema = z.object({ people: z.array(z.string()), date: z.string().optional(), deadline: z.string().optional(), places: z.array(z.string()).optional() })
+    const parsed = schema.parse(JSON.parse((await createOfflineLanguageModel().doGenerate(request(schema, 'Dana approved the billing migration on Friday.'))).text))
+    expect(parsed).toEqual({ people: ['Dana'], date: 'Friday', deadline: 'Friday' })
+  })
+
   it('answers a forced tool with one tool call whose input validates', async () => {
     const schema = z.object({ relationships: z.array(z.object({ source: z.string(), relation: z.string(), target: z.string() })) })
     const result = await createOfflineLanguageModel().doGenerate({

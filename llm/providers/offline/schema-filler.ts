@@ -136,7 +136,8 @@ class SchemaFiller {
     const result: Record<string, unknown> = {}
     for (const [propertyName, propertySchema] of Object.entries(properties)) {
       const itemValue = value === undefined ? undefined : this.itemField(value, propertyName)
-      if (!required.has(propertyName) && itemValue === undefined && semanticOf(propertyName) === undefined) continue
+      const semantic = semanticOf(propertyName)
+      if (!required.has(propertyName) && itemValue === undefined && (semantic === undefined || this.nothingFor(semantic))) continue
       const filled = this.fill(propertySchema, propertyName, depth + 1, itemValue)
       if (filled === NO_MATCH) return NO_MATCH
       result[propertyName] = filled
@@ -160,6 +161,12 @@ class SchemaFiller {
       ?? pick(['predicate', 'relation', 'relationship', 'verb', 'type', 'label', 'kind', 'relationtype'], record.predicate)
       ?? pick(['object', 'target', 'to', 'tail', 'entity2', 'objectname'], record.object)
       ?? pick(['confidence', 'score', 'probability', 'weight'], record.confidence)
+  }
+
+  /** True when an optional property about `semantic` would only get an empty value (so it is left out). */
+  private nothingFor(semantic: Semantic): boolean {
+    if (semantic.kind === 'entities' || semantic.kind === 'topics' || semantic.kind === 'relationships') return this.itemsFor(semantic.kind, semantic).length === 0
+    return semantic.kind === 'summary' || semantic.kind === 'title' ? this.source.summary.text.length === 0 : false
   }
 
   private itemsFor(kind: ItemKind, semantic: Semantic | undefined): readonly unknown[] {
