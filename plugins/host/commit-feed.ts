@@ -15,6 +15,8 @@ export interface CommitFeedArgs {
   readonly from: number
   /** Most commits held in memory ahead of the plugin; reading the log pauses beyond it (backpressure). */
   readonly maxBuffered: number
+  /** At the head, wait this long after a commit before reading on, so one log read serves several commits. */
+  readonly tailIntervalMs: number
   readonly view: (commit: HostCommit) => PluginCommit | undefined
   readonly onError: (error: unknown) => void
 }
@@ -111,9 +113,13 @@ export class CommitFeed {
   }
 
   async #pump(): Promise<void> {
+    const iterator = this.#args.db.commits({ from: this.#args.from, signal: this.#abort.signal })[Symbol.asyncIterator]()
     try {
-      for await (const commit of this.#args.db.commits({ from: this.#args.from, signal: this.#abort.signal })) {
-        if (this.#closed) break
+      for (;;) {
+        const asked = performance.now()
+        const step = await iterator.next()
+        if (step.done === true || this.#closed) break
+        const commit = step.value
         this.#items.push({ txnId: commit.txnId, commit: this.#args.view(commit) })
         this.#lastReadTxnId = commit.txnId
         this.#wakeConsumer?.()
@@ -122,9 +128,14 @@ export class CommitFeed {
           this.#wakeReader = undefined
         }
         if (this.#closed) break
+        // At the head the stream waited for this commit: let the next few commits pile up
+        // and read them in one go instead of waking the log reader for every commit.
+        if (this.#args.tailIntervalMs > 0 && performance.now() - asked >= 1) await new Promise((resolve) => setTimeout(resolve, this.#args.tailIntervalMs))
       }
     } catch (error) {
       if (!this.#closed) this.#args.onError(error)
+    } finally {
+      void iterator.return?.()
     }
   }
 }

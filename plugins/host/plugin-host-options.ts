@@ -36,6 +36,8 @@ export interface PluginHostPolicy {
   readonly maxBufferedCommits: number
   /** A cursor that moved without writes is persisted after this long, ms. Default 1,000. */
   readonly cursorFlushMs: number
+  /** At the head of the log, read new commits at most this often, ms (0: on every commit). Default 5. */
+  readonly tailIntervalMs: number
 }
 
 /** Arguments of `createPluginHost`. */
@@ -61,4 +63,5 @@ export const DEFAULT_PLUGIN_HOST_POLICY: PluginHostPolicy = {
   batch: { maxCommits: 256, maxWaitMs: 5 },
   maxBufferedCommits: 4_096,
   cursorFlushMs: 1_000,
+  tailIntervalMs: 5,
 }

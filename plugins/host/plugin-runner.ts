@@ -65,6 +65,7 @@ export class PluginRunner {
   #flushRequested = false
   #loop: Promise<void> | undefined
   #scheduleTimer: NodeJS.Timeout | undefined
+  #flushTimer: NodeJS.Timeout | undefined
   readonly #progress = new WakeSignal()
 
   constructor(args: PluginRunnerArgs) {
@@ -173,6 +174,7 @@ export class PluginRunner {
   async close(): Promise<void> {
     this.#state = 'closed'
     clearInterval(this.#scheduleTimer)
+    clearTimeout(this.#flushTimer)
     this.#resolveClosing()
     this.#wake.wake()
     this.#feed?.close()
@@ -244,6 +246,7 @@ export class PluginRunner {
       db: this.#args.db,
       from: this.#position + 1,
       maxBuffered: this.#args.policy.maxBufferedCommits,
+      tailIntervalMs: this.#args.policy.tailIntervalMs,
       view: (commit) => this.grants.visibleCommit(commit),
       onError: (error) => {
         this.recordError(error)
@@ -252,11 +255,10 @@ export class PluginRunner {
       },
     })
     const options = this.manifest.hooks.onCommit
-    const flushTimer = this.#dirty ? sleep(this.#args.policy.cursorFlushMs, this.#closing).then(() => (this.#flushRequested = true)) : new Promise<void>(() => {})
     const items = await this.#feed.take({
       maxCommits: options.maxCommits ?? this.#args.policy.batch.maxCommits,
       maxWaitMs: options.maxWaitMs ?? this.#args.policy.batch.maxWaitMs,
-      signal: Promise.race([this.#wake.wait(), flushTimer.then(() => undefined)]),
+      signal: this.#wake.wait(),
     })
     if (items.length === 0) return
     if (!this.active) {
@@ -330,11 +332,22 @@ export class PluginRunner {
     if (durable) {
       this.#durableCursor = txnId
       this.#dirty = false
+      clearTimeout(this.#flushTimer)
+      this.#flushTimer = undefined
       this.#skippedSinceFlush = 0
     } else if (skipped > 0) {
       this.#skippedSinceFlush += skipped
       if (this.#skippedSinceFlush >= SKIPPED_FLUSH_THRESHOLD) this.#dirty = true
     } else this.#dirty = true
+    if (this.#dirty && this.#flushTimer === undefined) {
+      // One timer per dirty period: the cursor is persisted at most every cursorFlushMs.
+      this.#flushTimer = setTimeout(() => {
+        this.#flushTimer = undefined
+        this.#flushRequested = true
+        this.#wake.wake()
+      }, this.#args.policy.cursorFlushMs)
+      this.#flushTimer.unref()
+    }
     this.#progress.wake()
   }
 
@@ -358,7 +371,11 @@ export class PluginRunner {
     const cursor = this.#position
     await this.#args.db.write((transaction) => this.#records.putCursor(transaction.keyspace(SYS_KEYSPACE), { txnId: cursor, version: this.version }), { origin: this.#origin })
     this.#durableCursor = cursor
-    if (this.#position === cursor) this.#dirty = false
+    if (this.#position === cursor) {
+      this.#dirty = false
+      clearTimeout(this.#flushTimer)
+      this.#flushTimer = undefined
+    }
     this.#skippedSinceFlush = 0
     this.#progress.wake()
   }

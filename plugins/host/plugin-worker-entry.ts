@@ -120,7 +120,7 @@ async function init(message: Extract<HostToWorkerMessage, { kind: 'init' }>): Pr
     plugin = found
     const schema = plugin.configSchema
     if (schema !== undefined) {
-      const parsed = schema.safeParse(message.config ?? undefined)
+      const parsed = schema.safeParse(message.config ?? {})
       if (!parsed.success) {
         throw new LivingDbError('PLUGIN_CONFIG_INVALID', `Plugin "${plugin.name}" rejects its config: ${z.prettifyError(parsed.error).replaceAll('\n', '; ')}. Pass a config matching its configSchema.`)
       }
