@@ -22,6 +22,8 @@ export interface MutationContext extends NodeSource {
   freePage(page: number): void
   /** Receives an overflow value this change removes or replaces. */
   freeValue(reference: OverflowRef): void
+  /** Counts nodes this change copied (for bounding unwritten memory); optional. */
+  nodeCopied?(): void
 }
 
 /** The outcome of a put or delete: the new root and whether the key count changed. */
@@ -43,6 +45,7 @@ function mutable(context: MutationContext, node: Node): Node {
     return node
   }
   if (node.page !== 0) context.freePage(node.page)
+  context.nodeCopied?.()
   return new Node(node.leaf, node.keys.slice(), node.values.slice(), node.children.slice(), context.generation, node.bytes)
 }
 

@@ -54,12 +54,14 @@ interface Config {
   readonly name: string
   readonly pageSize: number
   readonly disk: boolean
+  /** A tiny cache forces evictions and reloads from pages. */
+  readonly cacheBytes?: number
 }
 
 const CONFIGS: Config[] = [
   { name: 'memory, 512-byte pages', pageSize: 512, disk: false },
   { name: 'memory, 4 KiB pages', pageSize: 4096, disk: false },
-  { name: 'disk, 512-byte pages', pageSize: 512, disk: true },
+  { name: 'disk, 512-byte pages, 64 KiB cache', pageSize: 512, disk: true, cacheBytes: 64 * 1024 },
   { name: 'disk, 1 KiB pages', pageSize: 1024, disk: true },
   { name: 'disk, 4 KiB pages', pageSize: 4096, disk: true },
 ]
@@ -73,7 +75,7 @@ describe('database against a reference model', () => {
       const limits = pageLimits(config.pageSize)
       const directory = config.disk ? mkdtempSync(path.join(tmpdir(), 'livingdb-random-')) : undefined
       if (directory) directories.push(directory)
-      const openDb = () => open({ path: directory, durability: 'none', pageSize: config.pageSize, checkpointBytes: 20_000, checkpointIntervalMs: 0, timeTravelTxns: 8 })
+      const openDb = () => open({ path: directory, durability: 'none', pageSize: config.pageSize, cacheBytes: config.cacheBytes, checkpointBytes: 20_000, checkpointIntervalMs: 0, timeTravelTxns: 8 })
       let db: Database = await openDb()
       const model: Model = new Map()
       const history: Model[] = [copyModel(model)]
@@ -177,6 +179,7 @@ describe('database against a reference model', () => {
           db = await openDb()
           db.checkValid()
           compareAll('final reopen')
+          expect(db.verify().problems).toEqual([])
           await db.close()
         }
       } catch (error) {

@@ -4,6 +4,7 @@ import type { Value } from '../codec/value-codec.js'
 import type { NodeSource } from '../btree/node.js'
 import { checkTree, type TreeCheckReport } from '../btree/check-valid.js'
 import { PageType } from '../pager/page-format.js'
+import { nodeCost } from '../pager/node-cache.js'
 import type { PageFile } from '../pager/page-file.js'
 import { writeCheckpointPages } from './checkpoint-writer.js'
 import { type Commit, commitStream } from './commit-stream.js'
@@ -67,9 +68,12 @@ export class Database {
   private readonly timeTravel: TimeTravel
   private readonly waiters = new Set<() => void>()
   private bytesSinceCheckpoint: number
+  /** Estimated heap held by nodes not yet written to pages; a checkpoint turns them into evictable cache entries. */
+  private unwrittenBytes = 0
   private checkpointRunning: Promise<void> | undefined
   private timer: NodeJS.Timeout | undefined
   private readonly keyspaceHandles = new Map<string, Keyspace>()
+  private readonly abandonedScans = new FinalizationRegistry<number>((txnId) => this.unretain(txnId))
 
   constructor(private readonly parts: DatabaseParts) {
     this.source = parts.source
@@ -120,7 +124,14 @@ export class Database {
     const state = this.published
     const range = toByteRange(options)
     this.retain(state.txnId)
-    return new EntryIterator(this.source, state.keyspaces.get(keyspace), range, () => this.unretain(state.txnId))
+    const token = {}
+    const iterator = new EntryIterator(this.source, state.keyspaces.get(keyspace), range, () => {
+      this.abandonedScans.unregister(token)
+      this.unretain(state.txnId)
+    })
+    // An iterator dropped before its end still releases its snapshot once garbage-collected.
+    this.abandonedScans.register(iterator, state.txnId, token)
+    return iterator
   }
 
   /** Runs `reader` on one consistent snapshot of the latest commit; returns what it returns. */
@@ -246,6 +257,7 @@ export class Database {
       this.writerState = state
       this.parts.freeSpace.release(freed, txnId)
       for (const operation of record.ops) this.bytesSinceCheckpoint += operation.key.length + (operation.value?.length ?? 0) + 24
+      this.unwrittenBytes += transaction.copiedNodes * nodeCost(this.source.limits.pageSize)
     } finally {
       release()
     }
@@ -345,6 +357,7 @@ export class Database {
         throw this.fail(error)
       }
       this.bytesSinceCheckpoint = 0
+      this.unwrittenBytes = 0
     } finally {
       release()
     }
@@ -371,7 +384,8 @@ export class Database {
 
   private scheduleCheckpoint(): void {
     if (!this.parts.pageFile || this.closed || this.failure) return
-    if (this.bytesSinceCheckpoint >= this.parts.options.checkpointBytes) {
+    const options = this.parts.options
+    if (this.bytesSinceCheckpoint >= options.checkpointBytes || this.unwrittenBytes >= options.cacheBytes / 2) {
       if (!this.checkpointRunning) this.runCheckpoint().catch(() => undefined)
       return
     }

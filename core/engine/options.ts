@@ -19,7 +19,7 @@ export interface OpenOptions {
   readonly checkpointBytes?: number
   /** ...or this many milliseconds after the first commit since the last one (default 30 000; 0 disables timed checkpoints). */
   readonly checkpointIntervalMs?: number
-  /** How many recent versions stay directly readable by `readAt` (default 16); older ones are rebuilt from the log. */
+  /** How many recent versions stay directly readable by `readAt` (default 8); older ones are rebuilt from the log. */
   readonly timeTravelTxns?: number
   /** Which log records to keep after a checkpoint: all (default; the commit stream and time-travel archive) or the last n txns. */
   readonly logRetention?: 'all' | { readonly txns: number }
@@ -74,7 +74,7 @@ export function resolveOptions(options: OpenOptions = {}): ResolvedOptions {
     fs: options.fs,
     checkpointBytes: integer('checkpointBytes', options.checkpointBytes, 64 * 1024 * 1024, 1),
     checkpointIntervalMs: integer('checkpointIntervalMs', options.checkpointIntervalMs, 30_000, 0),
-    timeTravelTxns: integer('timeTravelTxns', options.timeTravelTxns, 16, 0),
+    timeTravelTxns: integer('timeTravelTxns', options.timeTravelTxns, 8, 0),
     logRetention: retention,
     segmentBytes: options.segmentBytes === undefined ? undefined : integer('segmentBytes', options.segmentBytes, 0, 4096),
     relaxedIntervalMs: options.relaxedIntervalMs === undefined ? undefined : integer('relaxedIntervalMs', options.relaxedIntervalMs, 0, 1),

@@ -6,9 +6,10 @@ interface CacheEntry {
   referenced: boolean
 }
 
-/** Estimated heap bytes of a decoded node (page buffer plus per-entry view objects). */
-export function nodeCost(node: Node, pageSize: number): number {
-  return pageSize + 160 + node.keys.length * (node.leaf ? 200 : 100)
+/** Estimated heap bytes of a node: its page buffer plus the view objects of its entries (a full node when `node` is omitted). */
+export function nodeCost(pageSize: number, node?: Node): number {
+  const entries = node ? node.keys.length * (node.leaf ? 2 : 1) : pageSize / 48
+  return pageSize + 160 + entries * 100
 }
 
 /**
@@ -37,7 +38,7 @@ export class NodeCache {
 
   set(page: number, node: Node): void {
     this.delete(page)
-    const cost = nodeCost(node, this.pageSize)
+    const cost = nodeCost(this.pageSize, node)
     this.entries.set(page, { node, cost, referenced: false })
     this.bytes += cost
     if (this.bytes > this.capacityBytes) this.evict()
