@@ -94,43 +94,37 @@ export function createAuditGuard(options: AuditGuardOptions): ModelMiddleware {
     await store.append({ ...body, hash })
   }
 
+  /** Runs the call and appends its record, whatever the outcome. */
+  async function observe<Request extends object, Result>(args: {
+    readonly kind: AuditRecord['kind']
+    readonly request: Request
+    readonly model: { readonly provider: string; readonly modelId: string }
+    readonly context: CallContext
+    readonly next: (request: Request) => Promise<Result>
+    readonly usageOf: (result: Result) => { readonly inputTokens: number; readonly outputTokens: number }
+  }): Promise<Result> {
+    const { request: tracked, facts } = withCallFacts(args.request)
+    const { provider, modelId } = args.model
+    const base = {
+      kind: args.kind, context: args.context, provider, modelId, facts, startedAt: now(), started: performance.now(),
+      hashOf: () => requestHash({ kind: args.kind, provider, modelId, request: tracked }),
+    }
+    let result: Result
+    try {
+      result = await args.next(tracked)
+    } catch (error) {
+      await record({ ...base, usage: undefined, error: error ?? new Error('undefined thrown') })
+      throw error
+    }
+    await record({ ...base, usage: args.usageOf(result), error: undefined })
+    return result
+  }
+
   return {
     name: 'audit',
-    async wrapGenerate({ request, model, context, next }) {
-      const { request: tracked, facts } = withCallFacts(request)
-      const startedAt = now()
-      const started = performance.now()
-      const base = {
-        kind: 'generate' as const, context, provider: model.provider, modelId: model.modelId, facts, startedAt, started,
-        hashOf: () => requestHash({ kind: 'generate', provider: model.provider, modelId: model.modelId, request: tracked }),
-      }
-      let result
-      try {
-        result = await next(tracked)
-      } catch (error) {
-        await record({ ...base, usage: undefined, error: error ?? new Error('undefined thrown') })
-        throw error
-      }
-      await record({ ...base, usage: result.usage, error: undefined })
-      return result
-    },
-    async wrapEmbed({ request, model, context, next }) {
-      const { request: tracked, facts } = withCallFacts(request)
-      const startedAt = now()
-      const started = performance.now()
-      const base = {
-        kind: 'embed' as const, context, provider: model.provider, modelId: model.modelId, facts, startedAt, started,
-        hashOf: () => requestHash({ kind: 'embed', provider: model.provider, modelId: model.modelId, request: tracked }),
-      }
-      let result
-      try {
-        result = await next(tracked)
-      } catch (error) {
-        await record({ ...base, usage: undefined, error: error ?? new Error('undefined thrown') })
-        throw error
-      }
-      await record({ ...base, usage: { inputTokens: result.usage.inputTokens, outputTokens: 0 }, error: undefined })
-      return result
-    },
+    wrapGenerate: ({ request, model, context, next }) =>
+      observe({ kind: 'generate', request, model, context, next, usageOf: (result) => result.usage }),
+    wrapEmbed: ({ request, model, context, next }) =>
+      observe({ kind: 'embed', request, model, context, next, usageOf: (result) => ({ inputTokens: result.usage.inputTokens, outputTokens: 0 }) }),
   }
 }

@@ -1,5 +1,6 @@
 import type {
   CallContext, EmbedRequest, EmbedResult, EmbeddingModelV1, GenerateRequest, GenerateResult, LanguageModelV1, ModelMiddleware,
+  WrapEmbedArgs, WrapGenerateArgs,
 } from '../spec/index.js'
 
 /**
@@ -16,21 +17,20 @@ export function composeMiddleware(middlewares: readonly ModelMiddleware[]): Mode
   const embedLayers = middlewares.filter((layer) => layer.wrapEmbed !== undefined)
   return {
     name: `compose(${middlewares.map((layer) => layer.name).join(',')})`,
-    wrapGenerate({ request, model, context, next }) {
-      const step = (index: number, current: GenerateRequest): Promise<GenerateResult> =>
-        index === generateLayers.length
-          ? next(current)
-          : generateLayers[index]!.wrapGenerate!({ request: current, model, context, next: (nextRequest) => step(index + 1, nextRequest) })
-      return step(0, request)
-    },
-    wrapEmbed({ request, model, context, next }) {
-      const step = (index: number, current: EmbedRequest): Promise<EmbedResult> =>
-        index === embedLayers.length
-          ? next(current)
-          : embedLayers[index]!.wrapEmbed!({ request: current, model, context, next: (nextRequest) => step(index + 1, nextRequest) })
-      return step(0, request)
-    },
+    wrapGenerate: (args) => fold<GenerateRequest, GenerateResult, WrapGenerateArgs>(generateLayers, (layer, layerArgs) => layer.wrapGenerate!(layerArgs), args),
+    wrapEmbed: (args) => fold<EmbedRequest, EmbedResult, WrapEmbedArgs>(embedLayers, (layer, layerArgs) => layer.wrapEmbed!(layerArgs), args),
   }
+}
+
+/** Runs `args.request` through `layers` in order, then `args.next`. */
+function fold<Request, Result, Args extends { readonly request: Request; readonly next: (request: Request) => Promise<Result> }>(
+  layers: readonly ModelMiddleware[],
+  invoke: (layer: ModelMiddleware, args: Args) => Promise<Result>,
+  args: Args,
+): Promise<Result> {
+  const step = (index: number, request: Request): Promise<Result> =>
+    index === layers.length ? args.next(request) : invoke(layers[index]!, { ...args, request, next: (nextRequest: Request) => step(index + 1, nextRequest) })
+  return step(0, args.request)
 }
 
 /**

@@ -95,38 +95,34 @@ export function createLedgerGuard(options: LedgerGuardOptions): ModelMiddleware 
     }
   }
 
+  /** Answers from the ledger or records `next`'s result, as `encode` serialises it. */
+  async function recorded<Request extends object, Result>(args: {
+    readonly kind: 'generate' | 'embed'
+    readonly request: Request
+    readonly model: { readonly provider: string; readonly modelId: string }
+    readonly next: (request: Request) => Promise<Result>
+    readonly encode: (result: Result, hash: string) => string
+  }): Promise<Result> {
+    if (mode === 'off') return args.next(args.request)
+    const { request: tracked, facts } = withCallFacts(args.request)
+    const { provider, modelId } = args.model
+    const hash = requestHash({ kind: args.kind, provider, modelId, request: tracked })
+    facts.requestHash = hash
+    facts.ledgerEntryId = hash
+    const { text, hit } = await answer({ kind: args.kind, hash, provider, modelId, call: async () => args.encode(await args.next(tracked), hash) })
+    facts.ledgerHit = hit
+    onEntry?.({ id: hash, kind: args.kind, hit })
+    return JSON.parse(text) as Result
+  }
+
   return {
     name: 'ledger',
-    async wrapGenerate({ request, model, next }) {
-      if (mode === 'off') return next(request)
-      const { request: tracked, facts } = withCallFacts(request)
-      const hash = requestHash({ kind: 'generate', provider: model.provider, modelId: model.modelId, request: tracked })
-      facts.requestHash = hash
-      facts.ledgerEntryId = hash
-      const { text, hit } = await answer({
-        kind: 'generate', hash, provider: model.provider, modelId: model.modelId,
-        call: async () => {
-          const result = await next(tracked)
-          return JSON.stringify({ ...result, response: { ...result.response, ledgerEntryId: hash } })
-        },
-      })
-      facts.ledgerHit = hit
-      onEntry?.({ id: hash, kind: 'generate', hit })
-      return JSON.parse(text) as GenerateResult
-    },
-    async wrapEmbed({ request, model, next }) {
-      if (mode === 'off') return next(request)
-      const { request: tracked, facts } = withCallFacts(request)
-      const hash = requestHash({ kind: 'embed', provider: model.provider, modelId: model.modelId, request: tracked })
-      facts.requestHash = hash
-      facts.ledgerEntryId = hash
-      const { text, hit } = await answer({
-        kind: 'embed', hash, provider: model.provider, modelId: model.modelId,
-        call: async () => JSON.stringify(await next(tracked)),
-      })
-      facts.ledgerHit = hit
-      onEntry?.({ id: hash, kind: 'embed', hit })
-      return JSON.parse(text) as EmbedResult
-    },
+    wrapGenerate: ({ request, model, next }) =>
+      recorded({
+        kind: 'generate', request, model, next,
+        encode: (result: GenerateResult, hash) => JSON.stringify({ ...result, response: { ...result.response, ledgerEntryId: hash } }),
+      }),
+    wrapEmbed: ({ request, model, next }) =>
+      recorded({ kind: 'embed', request, model, next, encode: (result: EmbedResult) => JSON.stringify(result) }),
   }
 }

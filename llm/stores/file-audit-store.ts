@@ -1,6 +1,7 @@
-import { open, readFile, rename } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { JsonLinesFile, type JsonLinesRecovery } from './json-lines-file.js'
 import type { AuditHead, AuditReadResult, AuditStore } from './store-types.js'
+import { writeFileAtomically } from './write-file-atomically.js'
 
 /**
  * An {@link AuditStore} over a JSON-lines file of records plus a small head file
@@ -13,10 +14,12 @@ export class FileAuditStore implements AuditStore {
   readonly #file: JsonLinesFile
   readonly #headPath: string
   readonly #recovery: JsonLinesRecovery | undefined
+  readonly #fsync: boolean
   #headQueue: Promise<void> = Promise.resolve()
 
-  private constructor(file: JsonLinesFile, headPath: string) {
+  private constructor(file: JsonLinesFile, headPath: string, fsync: boolean) {
     this.#file = file
+    this.#fsync = fsync
     this.#headPath = headPath
     this.#recovery = file.recovery
   }
@@ -35,22 +38,13 @@ export class FileAuditStore implements AuditStore {
    */
   static async open(options: { readonly path: string; readonly fsync?: boolean }): Promise<FileAuditStore> {
     const { file } = await JsonLinesFile.open(options)
-    return new FileAuditStore(file, `${options.path}.head.json`)
+    return new FileAuditStore(file, `${options.path}.head.json`, options.fsync ?? false)
   }
 
   async append(record: Readonly<Record<string, unknown>> & { readonly seq: number; readonly hash: string }): Promise<void> {
     await this.#file.append(record)
     const head = JSON.stringify({ seq: record.seq, hash: record.hash } satisfies AuditHead)
-    const write = this.#headQueue.then(async () => {
-      const temporaryPath = `${this.#headPath}.${process.pid}.tmp`
-      const handle = await open(temporaryPath, 'w')
-      try {
-        await handle.write(head)
-      } finally {
-        await handle.close()
-      }
-      await rename(temporaryPath, this.#headPath)
-    })
+    const write = this.#headQueue.then(() => writeFileAtomically({ path: this.#headPath, text: head, fsync: this.#fsync }))
     this.#headQueue = write.catch(() => undefined)
     await write
   }

@@ -1,7 +1,8 @@
-import { mkdir, open, readFile, rename } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { LivingDbError } from '../../errors/index.js'
 import type { LedgerStore } from './store-types.js'
+import { writeFileAtomically } from './write-file-atomically.js'
 
 const SAFE_KEY = /^[A-Za-z0-9_-]{1,200}$/
 
@@ -13,7 +14,6 @@ const SAFE_KEY = /^[A-Za-z0-9_-]{1,200}$/
  */
 export class FileLedgerStore implements LedgerStore {
   readonly directory: string
-  #sequence = 0
 
   /** @param directory where entries live; created on the first write. */
   constructor(directory: string) {
@@ -32,15 +32,7 @@ export class FileLedgerStore implements LedgerStore {
   async put(key: string, value: string): Promise<void> {
     const path = this.#pathOf(key)
     await mkdir(join(this.directory, key.slice(0, 2)), { recursive: true })
-    const temporaryPath = `${path}.${process.pid}.${this.#sequence++}.tmp`
-    const handle = await open(temporaryPath, 'w')
-    try {
-      await handle.write(value)
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-    await rename(temporaryPath, path)
+    await writeFileAtomically({ path, text: value, fsync: true })
   }
 
   #pathOf(key: string): string {

@@ -1,6 +1,7 @@
-import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises'
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { LivingDbError } from '../../errors/index.js'
+import { writeFileAtomically } from './write-file-atomically.js'
 
 /** What {@link JsonLinesFile.open} found and repaired. */
 export interface JsonLinesRecovery {
@@ -77,15 +78,7 @@ export class JsonLinesFile {
   rewrite(values: readonly unknown[]): Promise<void> {
     const text = values.map((value) => JSON.stringify(value) + '\n').join('')
     return this.#enqueue(async () => {
-      const temporaryPath = `${this.path}.${process.pid}.tmp`
-      const temporary = await open(temporaryPath, 'w')
-      try {
-        await temporary.write(text)
-        await temporary.sync()
-      } finally {
-        await temporary.close()
-      }
-      await rename(temporaryPath, this.path)
+      await writeFileAtomically({ path: this.path, text, fsync: true })
       await this.#handle.close()
       this.#handle = await open(this.path, 'a+')
     })
