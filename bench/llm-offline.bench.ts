@@ -79,6 +79,12 @@ await measure('analyzeText (entities+topics+relationships)', notes, (note) => an
 await measure('extractEntities', notes, (note) => extractEntities(note))
 await measure('summarize (2 sentences)', notes, (note) => summarize(note, { sentences: 2 }))
 await measure('embed (384 dimensions)', notes, (note) => embeddingModel.doEmbed({ values: [note] }))
+const adversarial = ['1.'.repeat(50_000), '1,'.repeat(50_000), 'a.'.repeat(50_000) + '@', 'Aa '.repeat(33_000), '+1 (2) '.repeat(14_000)]
+for (const text of adversarial) {
+  const started = performance.now()
+  analyzeText(text)
+  console.log(`${`adversarial ${JSON.stringify(text.slice(0, 6))}… (${text.length} chars)`.padEnd(44)} ${(performance.now() - started).toFixed(0).padStart(7)} ms`)
+}
 await measure('doGenerate with an extraction schema', notes, (note) => languageModel.doGenerate({
   messages: [{ role: 'user', content: note }], responseSchema: { name: 'extraction', schema },
 }))

@@ -101,7 +101,7 @@ export function createOfflineLanguageModel(options: OfflineLanguageModelOptions 
 
       if (schema !== undefined) {
         const analysis = analyzeText(text, { topicLimit: options.topicLimit })
-        const value = fillSchema(schema, { analysis, summary: summarize(text, { sentences: options.summarySentences ?? 3 }), task })
+        const value = fillSchema(schema, { analysis, summary: summarize(text, { sentences: options.summarySentences ?? 3 }), task, text })
         const json = JSON.stringify(value)
         const usage = { inputTokens, outputTokens: estimateTokens(json) }
         if (request.responseSchema !== undefined || tool === undefined) return { text: json, toolCalls: [], usage, finishReason: 'stop', response }

@@ -6,6 +6,8 @@ import type { Entity, Relationship, Summary, TextAnalysis, Topic } from './types
 export interface FillSource {
   readonly analysis: TextAnalysis
   readonly summary: Summary
+  /** The analysed text (an unrecognised enum takes a member that occurs in it); defaults to the summary text. */
+  readonly text?: string
   /** From the system prompt's `task:` marker; decides what an unrecognised array holds. */
   readonly task?: OfflineTask
 }
@@ -125,7 +127,7 @@ class SchemaFiller {
       return picked === undefined ? NO_MATCH : picked
     }
     if (semantic?.kind === 'language') return pickEnum(members, ['en', 'english', 'eng']) ?? members[0]
-    const lowerText = this.source.summary.text.toLowerCase()
+    const lowerText = (this.source.text ?? this.source.summary.text).toLowerCase()
     const mentioned = members.find((member) => typeof member === 'string' && member.length > 2 && lowerText.includes(member.toLowerCase()))
     return mentioned ?? members[0]
   }
