@@ -1,26 +1,10 @@
+import type { open } from '../../index.js'
 import type { BenchEntry, BenchValue } from '../data-set.js'
 import type { BenchEngine, EngineFactory, EngineProfile, OpenEngineArgs, ScanArgs } from './bench-engine.js'
 
-/** The part of the livingdb database API the benchmark drives (the package-root contract). */
-export interface LivingDbHandle {
-  write(body: (transaction: { put(key: string, value: unknown): void }) => void): Promise<unknown>
-  get(key: string): unknown
-  scan(options: { gte: string; limit: number }): Iterable<{ key: unknown; value: unknown }>
-  put(key: string, value: unknown): Promise<unknown>
-  close(): Promise<void>
-}
-
-/** Options of livingdb's `open()` the benchmark sets. */
-export interface LivingDbOpenOptions {
-  readonly path: string
-  readonly durability: 'strict' | 'group' | 'relaxed' | 'none'
-  readonly cacheBytes?: number
-  readonly [option: string]: unknown
-}
-
-/** The package root module, loaded lazily so the other engines run while it is being built. */
+/** The package root's `open()`, the only thing the benchmark needs from it. */
 export interface LivingDbModule {
-  open(options: LivingDbOpenOptions): Promise<LivingDbHandle>
+  readonly open: typeof open
 }
 
 /**
@@ -33,7 +17,7 @@ export async function loadLivingDb(): Promise<LivingDbModule> {
   return (await import(specifier)) as LivingDbModule
 }
 
-const DURABILITY_BY_PROFILE: Record<EngineProfile, LivingDbOpenOptions['durability']> = {
+const DURABILITY_BY_PROFILE: Record<EngineProfile, 'strict' | 'group' | 'relaxed' | 'none'> = {
   bulk: 'relaxed',
   strict: 'strict',
   group: 'group',
