@@ -2,6 +2,7 @@ export { createPluginHost, headTxnId, type PluginHost, type PluginQueryArgs, typ
 export { DEFAULT_PLUGIN_HOST_POLICY, type PluginHostOptions, type PluginHostPolicy, type PluginRegistration } from './plugin-host-options.js'
 export type { PluginLogRecord, PluginState, PluginStatus } from './plugin-status.js'
 export type { PluginModelAccess } from './plugin-model-access.js'
+export { createLlmModelAccess, type LlmModelAccessArgs } from './llm-model-access.js'
 export type { PluginManifest } from './worker-protocol.js'
 export type { HostCommit, HostCommitOperation, HostSnapshot, HostWriteTransaction, PluginHostDatabase } from './host-database.js'
 export type { DeadLetterRecord } from './plugin-sys-records.js'

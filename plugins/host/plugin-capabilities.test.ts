@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { LivingDbError } from '../../errors/index.js'
 import { createPluginHost, type PluginHost } from './create-plugin-host.js'
+import { createLlmModelAccess } from './llm-model-access.js'
 import type { PluginModelAccess } from './plugin-model-access.js'
 import type { DeadLetterRecord } from './plugin-sys-records.js'
 import { MemoryDatabase } from './test-support/memory-database.js'
@@ -121,11 +122,11 @@ describe('hooks beyond onCommit', () => {
         scopes.push(context.scope)
         const prompt = String(request.messages.at(-1)?.content)
         expect(request.responseSchema?.schema).toMatchObject({ type: 'object' })
-        return { text: JSON.stringify({ summary: prompt.split(' ')[0] }), toolCalls: [], usage: { inputTokens: 5, outputTokens: 5 }, finishReason: 'stop' }
+        return { text: JSON.stringify({ summary: prompt.split(' ')[0] }), toolCalls: [], usage: { inputTokens: 5, outputTokens: 70 }, finishReason: 'stop' }
       },
       async embed({ request, context }) {
         scopes.push(context.scope)
-        return { embeddings: request.values.map((value) => [value.length, 1, 0]), usage: { inputTokens: 5 } }
+        return { embeddings: request.values.map((value) => [value.length, 1, 0]), usage: { inputTokens: 75 } }
       },
     }
     const db = new MemoryDatabase()
@@ -137,8 +138,22 @@ describe('hooks beyond onCommit', () => {
     expect(scan(db, 'library', 'refused/').map((entry) => entry.value)).toContain('BUDGET_EXCEEDED')
     expect(new Set(scopes)).toEqual(new Set(['plugin:librarian']))
     const [status] = await host.status()
-    expect(status!.modelSpend.inputTokens + status!.modelSpend.outputTokens).toBeGreaterThanOrEqual(40)
+    expect(status!.modelSpend.inputTokens + status!.modelSpend.outputTokens).toBeGreaterThanOrEqual(400)
     expect(status!.modelSpend.calls).toBe(scopes.length)
+  })
+
+  it('works with the llm layer: offline models behind the default guards, priced per plugin', async () => {
+    const db = new MemoryDatabase()
+    const host = await start(db, { plugins: [{ module: fixture('librarian-plugin'), config: { useModel: true } }], models: createLlmModelAccess() })
+    await db.write((tx) => tx.put('doc/oslo', 'Dana Scully met Fox Mulder in Oslo on Monday.'), { origin: 'app' })
+    await host.idle()
+    const library = Object.fromEntries(scan(db, 'library').map((entry) => [entry.key, entry.value]))
+    expect(library['refused/doc/oslo']).toBeUndefined()
+    expect(typeof library['summary/doc/oslo']).toBe('string')
+    expect((library['vector/doc/oslo'] as number[]).length).toBeGreaterThan(0)
+    const [status] = await host.status()
+    expect(status!.modelSpend.calls).toBe(2)
+    expect(status!.modelSpend.inputTokens).toBeGreaterThan(0)
   })
 
   it('disable and enable are persisted in sys and survive a new host', async () => {
