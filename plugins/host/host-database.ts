@@ -50,7 +50,7 @@ export interface HostWriteTransaction extends HostKeyspaceWriter {
 
 /** What the plugin host needs from an open database. */
 export interface PluginHostDatabase {
-  write(build: (transaction: HostWriteTransaction) => void, options: { readonly origin: string }): Promise<unknown>
+  write(build: (transaction: HostWriteTransaction) => void, options: { readonly origin: string }): Promise<{ readonly txnId: number }>
   read<T>(use: (snapshot: HostSnapshot) => T): T | Promise<T>
   readAt<T>(txnId: number, use: (snapshot: HostSnapshot) => T): T | Promise<T>
   /** Tails the commit stream from `from` (inclusive), waiting for new commits at the head. */
