@@ -60,12 +60,22 @@ export function summarize(text: string, options: { readonly sentences?: number }
 
 /** Entities, topics and relationships of `text` in one pass (one tokenisation, shared entity mentions). */
 export function analyzeText(text: string, options: { readonly topicLimit?: number } = {}): TextAnalysis {
+  return analyzeWithSummary(checkText(text, 'analyzeText'), { topicLimit: options.topicLimit, summarySentences: 0 }).analysis
+}
+
+/**
+ * {@link analyzeText} plus an extractive summary from the same tokenisation (the
+ * offline model needs both). `summarySentences: 0` skips the summary.
+ */
+export function analyzeWithSummary(text: string, options: { readonly topicLimit?: number; readonly summarySentences: number }): { readonly analysis: TextAnalysis; readonly summary: Summary } {
   const input = checkText(text, 'analyzeText')
   const { sentences } = tokenize(input)
   const mentions = findEntityMentions(input, sentences)
-  return {
+  const analysis = {
     entities: mentions.map((mention) => mention.entity),
     topics: findTopics(sentences, mentions, options.topicLimit ?? 10),
     relationships: findRelationships(sentences, mentions),
   }
+  const summary = options.summarySentences > 0 ? pickSummarySentences(input, sentences, { sentences: options.summarySentences }) : { text: '', sentences: [] }
+  return { analysis, summary }
 }

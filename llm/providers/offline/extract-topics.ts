@@ -15,6 +15,13 @@ function isContentWord(token: Token): boolean {
 
 interface Candidate { count: number; surface: string; words: readonly string[]; firstSeen: number }
 
+function addCandidate(candidates: Map<string, Candidate>, words: readonly string[], surface: string): void {
+  const key = words.length === 1 ? words[0] : words.join(' ')
+  const existing = candidates.get(key)
+  if (existing === undefined) candidates.set(key, { count: 1, surface, words, firstSeen: candidates.size })
+  else existing.count++
+}
+
 /**
  * Keyphrases: runs of up to three content words (nouns, adjectives, unknown
  * words; no stopwords, finite verbs or entities such as people and dates),
@@ -28,38 +35,29 @@ export function findTopics(sentences: readonly Sentence[], mentions: readonly En
   for (const mention of mentions) for (let index = mention.firstToken; index <= mention.lastToken; index++) entityTokens.add(index)
   const wordCounts = new Map<string, number>()
   const candidates = new Map<string, Candidate>()
-  let order = 0
-  const addCandidate = (words: readonly string[], surface: string): void => {
-    const key = words.join(' ')
-    const existing = candidates.get(key)
-    if (existing === undefined) candidates.set(key, { count: 1, surface, words, firstSeen: order++ })
-    else existing.count++
-  }
+  const run: string[] = []
   for (const sentence of sentences) {
-    let run: string[] = []
-    const flush = (): void => {
-      const words = run.length > MAX_PHRASE_WORDS ? run.slice(run.length - MAX_PHRASE_WORDS) : run
-      if (words.length > 1) addCandidate(words.map(singular), words.join(' '))
-      for (const word of run) addCandidate([singular(word)], word)
-      run = []
-    }
-    for (const token of sentence.tokens) {
-      if (!entityTokens.has(token.index) && isContentWord(token)) {
-        run.push(token.lower)
+    for (let index = 0; index <= sentence.tokens.length; index++) {
+      const token = sentence.tokens[index]
+      if (token !== undefined && !entityTokens.has(token.index) && isContentWord(token)) {
         const key = singular(token.lower)
+        run.push(key)
         wordCounts.set(key, (wordCounts.get(key) ?? 0) + 1)
-      } else {
-        flush()
+        continue
       }
+      if (run.length === 0) continue
+      const words = run.length > MAX_PHRASE_WORDS ? run.slice(run.length - MAX_PHRASE_WORDS) : run.slice()
+      if (words.length > 1) addCandidate(candidates, words, words.join(' '))
+      for (const word of run) addCandidate(candidates, [word], word)
+      run.length = 0
     }
-    flush()
   }
   for (const mention of mentions) {
     const entity = mention.entity
     if (entity.type !== 'organization' && entity.type !== 'product') continue
     const key = entity.name.toLowerCase()
     wordCounts.set(key, (wordCounts.get(key) ?? 0) + 1)
-    addCandidate([key], entity.name)
+    addCandidate(candidates, [key], entity.name)
   }
   const scored = [...candidates.entries()].map(([key, candidate]) => {
     const wordScore = candidate.words.reduce((sum, word) => sum + (wordCounts.get(word) ?? 1), 0)

@@ -1,6 +1,6 @@
 import type { GenerateRequest, GenerateResult, JsonSchema, LanguageModelV1, Message, ToolCall, ToolDefinition } from '../../spec/index.js'
 import { LivingDbError } from '../../../errors/index.js'
-import { MAX_ANALYSIS_CHARACTERS, analyzeText, summarize } from './analyze-text.js'
+import { MAX_ANALYSIS_CHARACTERS, analyzeText, analyzeWithSummary, summarize } from './analyze-text.js'
 import { hashHex } from './hash.js'
 import { type OfflineTask, semanticOf, taskOf } from './schema-semantics.js'
 import { fillSchema } from './schema-filler.js'
@@ -100,8 +100,8 @@ export function createOfflineLanguageModel(options: OfflineLanguageModelOptions 
       const response = { id: responseId, modelId: 'default' }
 
       if (schema !== undefined) {
-        const analysis = analyzeText(text, { topicLimit: options.topicLimit })
-        const value = fillSchema(schema, { analysis, summary: summarize(text, { sentences: options.summarySentences ?? 3 }), task, text })
+        const { analysis, summary } = analyzeWithSummary(text, { topicLimit: options.topicLimit, summarySentences: options.summarySentences ?? 3 })
+        const value = fillSchema(schema, { analysis, summary, task, text })
         const json = JSON.stringify(value)
         const usage = { inputTokens, outputTokens: estimateTokens(json) }
         if (request.responseSchema !== undefined || tool === undefined) return { text: json, toolCalls: [], usage, finishReason: 'stop', response }
