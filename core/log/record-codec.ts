@@ -201,6 +201,23 @@ function readTxnId(source: Uint8Array, start: number): number | string {
   return txnId > 0 ? txnId : 'txn id is zero'
 }
 
+/** Read position shared by {@link walkPayload} and {@link readLength} (a module variable: no closure per record). */
+let cursor = 0
+
+/** Reads a varuint at `cursor` bounded by `end`; -1 when it is malformed or longer than the bytes left. */
+function readLength(source: Uint8Array, end: number): number {
+  let value = 0
+  let scale = 1
+  for (let index = 0; index < 5; index++) {
+    if (cursor >= end) return -1
+    const byte = source[cursor++]!
+    value += (byte & 0x7f) * scale
+    if (byte < 0x80) return value <= end - cursor ? value : -1
+    scale *= 128
+  }
+  return -1
+}
+
 /**
  * Walks a payload; when `ops` is given, pushes decoded operations (copies).
  * Returns the txn id, or a string naming the structural problem.
@@ -208,40 +225,28 @@ function readTxnId(source: Uint8Array, start: number): number | string {
 function walkPayload(source: Uint8Array, start: number, end: number, ops: LogOperation[] | undefined): number | string {
   const txnId = readTxnId(source, start)
   if (typeof txnId === 'string') return txnId
-  let cursor = start + 18
-  const readLength = (): number => {
-    let value = 0
-    let scale = 1
-    for (let index = 0; index < 5; index++) {
-      if (cursor >= end) return -1
-      const byte = source[cursor++]!
-      value += (byte & 0x7f) * scale
-      if (byte < 0x80) return value <= end - cursor ? value : -1
-      scale *= 128
-    }
-    return -1
-  }
-  const originLength = readLength()
+  cursor = start + 18
+  const originLength = readLength(source, end)
   if (originLength < 0) return 'origin length runs past the record'
   cursor += originLength
-  const opCount = readLength()
+  const opCount = readLength(source, end)
   if (opCount < 0) return 'op count is larger than the record'
   for (let index = 0; index < opCount; index++) {
     if (cursor >= end) return 'record ends inside an op'
     const type = source[cursor++]
     if (type !== OP_PUT && type !== OP_DELETE) return `unknown op type ${type}`
-    const keyspaceLength = readLength()
+    const keyspaceLength = readLength(source, end)
     if (keyspaceLength < 0) return 'keyspace length runs past the record'
     const keyspaceStart = cursor
     cursor += keyspaceLength
-    const keyLength = readLength()
+    const keyLength = readLength(source, end)
     if (keyLength < 0) return 'key length runs past the record'
     const keyStart = cursor
     cursor += keyLength
     let valueStart = 0
     let valueLength = 0
     if (type === OP_PUT) {
-      valueLength = readLength()
+      valueLength = readLength(source, end)
       if (valueLength < 0) return 'value length runs past the record'
       valueStart = cursor
       cursor += valueLength
