@@ -2,7 +2,7 @@ import { createReadStream, statSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { LivingDbError } from '../errors/index.js'
 import { decodeRecordLine, type DecodedRecord } from './jsonl-record.js'
-import type { Database } from './open-database.js'
+import type { Keyspace } from '../index.js'
 import type { ProgressBar } from './progress-bar.js'
 
 /** Records per transaction unless the caller says otherwise. */
@@ -32,7 +32,8 @@ export interface ImportSummary {
 
 /** Arguments of {@link importJsonl}. */
 export interface ImportJsonlArgs {
-  readonly database: Database
+  /** Where the records go: `db.keyspace(name)` (the default keyspace is `db.keyspace('default')`). */
+  readonly target: Pick<Keyspace, 'write'>
   readonly file: string
   /** Records per transaction (default 1,000). */
   readonly batchSize?: number
@@ -58,7 +59,7 @@ interface PendingRecord extends DecodedRecord {
  * committed; rerunning the import after a fix is safe because puts overwrite.
  *
  * @example
- * const summary = await importJsonl({ database, file: 'examples/sample-store.jsonl' })
+ * const summary = await importJsonl({ target: db.keyspace('default'), file: 'examples/sample-store.jsonl' })
  * console.log(summary.imported, summary.lastTxnId)
  */
 export async function importJsonl(args: ImportJsonlArgs): Promise<ImportSummary> {
@@ -77,7 +78,7 @@ export async function importJsonl(args: ImportJsonlArgs): Promise<ImportSummary>
     if (batch.length === 0) return
     const pending = batch
     batch = []
-    const { written, txnId } = await writeBatch({ database: args.database, records: pending, skipInvalid: args.skipInvalid === true, skipped, file: args.file, committedThroughLine, lastTxnId })
+    const { written, txnId } = await writeBatch({ target: args.target, records: pending, skipInvalid: args.skipInvalid === true, skipped, file: args.file, committedThroughLine, lastTxnId })
     if (written > 0) {
       imported += written
       batches++
@@ -119,7 +120,7 @@ export async function importJsonl(args: ImportJsonlArgs): Promise<ImportSummary>
 }
 
 async function writeBatch(args: {
-  readonly database: Database
+  readonly target: Pick<Keyspace, 'write'>
   readonly records: readonly PendingRecord[]
   readonly skipInvalid: boolean
   readonly skipped: SkippedLine[]
@@ -129,7 +130,7 @@ async function writeBatch(args: {
 }): Promise<{ readonly written: number; readonly txnId: number | undefined }> {
   let written = 0
   const skippedHere: SkippedLine[] = []
-  const result = await args.database.write(tx => {
+  const result = await args.target.write(tx => {
     for (const record of args.records) {
       try {
         tx.put(record.key, record.value)

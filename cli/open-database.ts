@@ -1,7 +1,8 @@
 import { readdirSync, statSync } from 'node:fs'
 import { LivingDbError } from '../errors/index.js'
-import { open } from '../index.js'
-import type { CommandContext } from './command.js'
+import { DEFAULT_KEYSPACE, open, type Keyspace } from '../index.js'
+import type { OptionSpec } from './argument-parser.js'
+import { stringOption, type CommandContext } from './command.js'
 
 /** An open livingdb database, as `open()` returns it. */
 export type Database = Awaited<ReturnType<typeof open>>
@@ -39,4 +40,12 @@ export function assertDatabaseExists(path: string): void {
 /** The txn id of the latest commit (0 for an empty database). */
 export function lastCommittedTxnId(database: Database): number {
   return database.stats().txnId
+}
+
+/** `--keyspace NAME`: the named B+tree a data command reads or writes (default: the app's default keyspace). */
+export const KEYSPACE_OPTION: OptionSpec = { name: 'keyspace', type: 'string', valueName: 'NAME', description: `Work on the named keyspace (default "${DEFAULT_KEYSPACE}"; \`livingdb stats\` lists them).` }
+
+/** The keyspace `--keyspace` names (the default one when absent). */
+export function selectKeyspace(context: CommandContext, database: Database): Keyspace {
+  return database.keyspace(stringOption(context, 'keyspace') ?? DEFAULT_KEYSPACE)
 }

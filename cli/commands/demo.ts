@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LivingDbError } from '../../errors/index.js'
-import { open, type JsonValue } from '../../index.js'
+import { DEFAULT_KEYSPACE, open, type JsonValue } from '../../index.js'
 import { stringOption, type CommandContext, type CommandDefinition } from '../command.js'
 import { importJsonl, type ImportSummary } from '../import-jsonl.js'
 import { packageRoot } from '../package-root.js'
@@ -66,7 +66,7 @@ async function runDemo(context: CommandContext, path: string, temporary: boolean
   try {
     say()
     say(`1. import ${sample}`)
-    imported = await importJsonl({ database, file: sample, progress: output.progress({ label: 'import', unit: 'bytes' }) })
+    imported = await importJsonl({ target: database.keyspace(DEFAULT_KEYSPACE), file: sample, progress: output.progress({ label: 'import', unit: 'bytes' }) })
     if (imported.lastTxnId === undefined) throw new LivingDbError('IMPORT_INVALID', `The sample ${sample} holds no records. Pass a JSONL file with {"key", "value"} lines to --sample.`)
     say(`   ${imported.imported} records in ${imported.batches} transaction${imported.batches === 1 ? '' : 's'} (up to txn ${imported.lastTxnId})`)
 
@@ -113,8 +113,8 @@ async function runDemo(context: CommandContext, path: string, temporary: boolean
   } else {
     say()
     if (!verified.ok) say('verify found problems (see above).')
-    else if (temporary) say('Done. To keep a database to explore: npm run demo -- --db ./demo-data, then livingdb kv scan --prefix notes/ --limit 5 --db ./demo-data')
-    else say(`Done. Explore: livingdb kv scan --prefix notes/ --limit 5 --db ${path}; livingdb log --from 0 --limit 3 --db ${path}`)
+    else if (temporary) say('Done. To keep a database to explore: npm run demo -- --db ./demo-data, then npx livingdb kv scan --prefix notes/ --limit 5 --db ./demo-data')
+    else say(`Done. Explore: npx livingdb kv scan --prefix notes/ --limit 5 --db ${path}; npx livingdb log --from 0 --limit 3 --db ${path}`)
   }
   return verified.ok ? 0 : 1
 }

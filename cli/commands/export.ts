@@ -2,7 +2,7 @@ import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'n
 import { LivingDbError } from '../../errors/index.js'
 import { stringOption, type CommandContext, type CommandDefinition } from '../command.js'
 import { encodeRecord } from '../jsonl-record.js'
-import { withDatabase, type Database } from '../open-database.js'
+import { KEYSPACE_OPTION, selectKeyspace, withDatabase, type Database } from '../open-database.js'
 
 const CHUNK_BYTES = 64 * 1024
 
@@ -18,6 +18,7 @@ const exportCommand: CommandDefinition = {
   options: [
     { name: 'prefix', type: 'string', valueName: 'TEXT', description: 'Only keys starting with TEXT.' },
     { name: 'out', type: 'string', valueName: 'FILE', description: 'Write to FILE instead of stdout (replaced atomically).' },
+    KEYSPACE_OPTION,
   ],
   examples: ['livingdb export --out backup.jsonl', 'livingdb export --prefix tasks/ | grep blocked', 'livingdb export --db ./data --out notes.jsonl --prefix notes/ --json'],
   async run(context) {
@@ -37,7 +38,7 @@ const exportCommand: CommandDefinition = {
 
 function records(context: CommandContext, database: Database): Iterable<string> {
   const prefix = stringOption(context, 'prefix')
-  const scan = database.scan(prefix === undefined ? {} : { prefix })
+  const scan = selectKeyspace(context, database).scan(prefix === undefined ? {} : { prefix })
   return (function* () {
     for (const { key, value } of scan) yield `${JSON.stringify(encodeRecord(key, value))}\n`
   })()

@@ -1,6 +1,6 @@
 import { flagOption, integerOption, type CommandDefinition } from '../command.js'
 import { DEFAULT_IMPORT_BATCH_SIZE, importJsonl } from '../import-jsonl.js'
-import { withDatabase } from '../open-database.js'
+import { KEYSPACE_OPTION, selectKeyspace, withDatabase } from '../open-database.js'
 
 const importCommand: CommandDefinition = {
   path: ['import'],
@@ -16,6 +16,7 @@ const importCommand: CommandDefinition = {
   options: [
     { name: 'batch-size', type: 'integer', valueName: 'N', minimum: 1, description: `Records per transaction (default ${DEFAULT_IMPORT_BATCH_SIZE}).` },
     { name: 'skip-invalid', type: 'boolean', description: 'Skip bad lines and report them instead of stopping at the first.' },
+    KEYSPACE_OPTION,
   ],
   examples: ['livingdb import examples/sample-store.jsonl --db ./data', 'livingdb import dump.jsonl --skip-invalid --json', 'livingdb import big.jsonl --batch-size 5000'],
   async run(context) {
@@ -25,7 +26,7 @@ const importCommand: CommandDefinition = {
       mustExist: false,
       async use(database) {
         const summary = await importJsonl({
-          database,
+          target: selectKeyspace(context, database),
           file,
           batchSize: integerOption(context, 'batch-size') ?? DEFAULT_IMPORT_BATCH_SIZE,
           skipInvalid: flagOption(context, 'skip-invalid'),

@@ -3,14 +3,14 @@ import type { JsonValue } from '../../index.js'
 import { usageError, type OptionSpec } from '../argument-parser.js'
 import { flagOption, integerOption, stringOption, type CommandContext, type CommandDefinition } from '../command.js'
 import { encodeRecord, formatKey, formatValue } from '../jsonl-record.js'
-import { withDatabase } from '../open-database.js'
+import { KEYSPACE_OPTION, selectKeyspace, withDatabase } from '../open-database.js'
 
 const getCommand: CommandDefinition = {
   path: ['kv', 'get'],
   summary: 'Print the value stored under a key.',
   description: 'Exits 1 with KEY_NOT_FOUND when the key holds no value.\nWith --json prints {"key": ..., "value": ...} (binary values as base64 with "valueEncoding": "base64").',
   positionals: [{ name: 'key', description: 'The key to read (a UTF-8 string).', required: true }],
-  options: [],
+  options: [KEYSPACE_OPTION],
   examples: ['livingdb kv get people/dana-okafor', 'livingdb kv get notes/2026-03-02-standup --json --db ./data'],
   async run(context) {
     const key = context.positionals[0]!
@@ -18,7 +18,7 @@ const getCommand: CommandDefinition = {
       context,
       mustExist: true,
       use(database) {
-        const value = database.get(key)
+        const value = selectKeyspace(context, database).get(key)
         if (value === undefined) {
           throw new LivingDbError('KEY_NOT_FOUND', `No value is stored under key "${key}" in ${context.databasePath}. List nearby keys with \`livingdb kv scan --prefix ${prefixHint(key)}\`.`, { details: { key } })
         }
@@ -37,7 +37,7 @@ const putCommand: CommandDefinition = {
     { name: 'key', description: 'The key to write.', required: true },
     { name: 'value', description: 'A JSON value, or any text with --string.', required: true },
   ],
-  options: [{ name: 'string', type: 'boolean', description: 'Store <value> as a raw string instead of parsing it as JSON.' }],
+  options: [{ name: 'string', type: 'boolean', description: 'Store <value> as a raw string instead of parsing it as JSON.' }, KEYSPACE_OPTION],
   examples: [
     'livingdb kv put notes/1 \'{"text": "Dana approved the billing migration", "tags": ["billing"]}\'',
     'livingdb kv put settings/theme dark --string',
@@ -50,7 +50,7 @@ const putCommand: CommandDefinition = {
       context,
       mustExist: false,
       async use(database) {
-        const { txnId } = await database.write(tx => {
+        const { txnId } = await selectKeyspace(context, database).write(tx => {
           tx.put(key, value)
         })
         if (context.json) context.output.json({ key, txnId })
@@ -65,7 +65,7 @@ const deleteCommand: CommandDefinition = {
   summary: 'Delete a key (one transaction).',
   description: 'Deleting a key that holds no value succeeds and writes nothing ("deleted": false).',
   positionals: [{ name: 'key', description: 'The key to delete.', required: true }],
-  options: [],
+  options: [KEYSPACE_OPTION],
   examples: ['livingdb kv del tasks/T-1042', 'livingdb kv del tasks/T-1042 --json'],
   async run(context) {
     const key = context.positionals[0]!
@@ -73,12 +73,13 @@ const deleteCommand: CommandDefinition = {
       context,
       mustExist: true,
       async use(database) {
-        if (database.get(key) === undefined) {
+        const keyspace = selectKeyspace(context, database)
+        if (keyspace.get(key) === undefined) {
           if (context.json) context.output.json({ key, deleted: false })
           else context.output.line(`${key} holds no value; nothing deleted`)
           return
         }
-        const { txnId } = await database.write(tx => {
+        const { txnId } = await keyspace.write(tx => {
           tx.delete(key)
         })
         if (context.json) context.output.json({ key, deleted: true, txnId })
@@ -97,6 +98,7 @@ const SCAN_OPTIONS: readonly OptionSpec[] = [
   { name: 'reverse', type: 'boolean', description: 'Descending key order.' },
   { name: 'limit', type: 'integer', valueName: 'N', minimum: 0, description: 'Stop after N records.' },
   { name: 'keys-only', type: 'boolean', description: 'Print keys without values.' },
+  KEYSPACE_OPTION,
 ]
 
 const scanCommand: CommandDefinition = {
@@ -114,7 +116,7 @@ const scanCommand: CommandDefinition = {
       mustExist: true,
       async use(database) {
         let count = 0
-        for (const { key, value } of database.scan(range)) {
+        for (const { key, value } of selectKeyspace(context, database).scan(range)) {
           if (context.json) await context.output.jsonLine(keysOnly ? { key: formatKey(key) } : encodeRecord(key, value))
           else await context.output.write(keysOnly ? `${formatKey(key)}\n` : `${formatKey(key)}\t${formatValue(value)}\n`)
           count++
