@@ -25,6 +25,12 @@ export interface RedactionDetector {
    * matching this (non-global) pattern. Purely an optimisation.
    */
   readonly requires?: string | RegExp
+  /**
+   * For digit-group values (cards, IBANs): when a candidate fails `validate`, try its
+   * shorter prefixes and then the candidate starting at its next group, instead of
+   * skipping it whole.
+   */
+  readonly splitOnFailure?: boolean
 }
 
 /** Luhn checksum over a string of digits (payment card numbers). */
@@ -101,8 +107,8 @@ export const DEFAULT_REDACTION_DETECTORS: readonly RedactionDetector[] = Object.
     validate: hasLetterAndDigit,
   },
   { type: 'EMAIL', pattern: /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])/g, requires: '@' },
-  { type: 'IBAN', pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g, validate: isIbanValid },
-  { type: 'CARD', requires: /\d{4}/, pattern: /(?=\d)(?<![\w-])(?:\d{13,19}|\d{4}([ -])\d{4,6}\1\d{4,5}(?:\1\d{1,4}){0,2})(?![\w-]|\.\d)/g, validate: isCardNumber },
+  { type: 'IBAN', pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g, validate: isIbanValid, splitOnFailure: true },
+  { type: 'CARD', requires: /\d{4}/, pattern: /(?=\d)(?<![\w-])(?:\d{13,19}|\d{4}([ -])\d{4,6}\1\d{4,5}(?:\1\d{1,4}){0,2})(?![\w-]|\.\d)/g, validate: isCardNumber, splitOnFailure: true },
   { type: 'IPV6', requires: /:[0-9A-Fa-f]{0,4}:/, pattern: /(?=[0-9A-Fa-f:])(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])/g, validate: (match) => /\d/.test(match) && isIPv6(match) },
   {
     type: 'IPV4',

@@ -47,18 +47,43 @@ export class Redactor {
     for (const detector of this.#detectors) {
       const { requires } = detector
       if (requires !== undefined && (typeof requires === 'string' ? !output.includes(requires) : !requires.test(output))) continue
-      output = output.replace(detector.pattern, (match: string, ...rest: unknown[]) => {
-        const groups = rest.at(-1) as { before?: string; value?: string } | string
-        if (typeof groups === 'object' && groups.value !== undefined) {
-          const before = groups.before ?? ''
-          if (detector.validate !== undefined && !detector.validate(groups.value)) return match
-          return before + this.#placeholderFor(detector.type, groups.value) + match.slice(before.length + groups.value.length)
-        }
-        if (detector.validate !== undefined && !detector.validate(match)) return match
-        return this.#placeholderFor(detector.type, match)
-      })
+      output = this.#apply(detector, output)
     }
     return output
+  }
+
+  /**
+   * One detector over `text`. A candidate that fails validation is skipped whole,
+   * except for `splitOnFailure` detectors: they first try the candidate's shorter
+   * prefixes (cut at a space or dash), then go on from its next digit group, so a
+   * card number right after other digits is still found.
+   */
+  #apply(detector: RedactionDetector, text: string): string {
+    const { pattern, validate } = detector
+    pattern.lastIndex = 0
+    let output = ''
+    let copied = 0
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+      const before = match.groups?.value === undefined ? '' : (match.groups.before ?? '')
+      let value = match.groups?.value ?? match[0]
+      if (match[0].length === 0) {
+        pattern.lastIndex = match.index + 1
+        continue
+      }
+      if (validate !== undefined && !validate(value)) {
+        const prefix = detector.splitOnFailure === true ? longestValidPrefix(value, validate) : undefined
+        if (prefix === undefined) {
+          const separator = detector.splitOnFailure === true ? value.search(/[ -]/) : -1
+          pattern.lastIndex = match.index + (separator > 0 ? separator + 1 : match[0].length)
+          continue
+        }
+        value = prefix
+      }
+      output += text.slice(copied, match.index) + before + this.#placeholderFor(detector.type, value)
+      copied = match.index + before.length + value.length
+      pattern.lastIndex = copied
+    }
+    return copied === 0 ? text : output + text.slice(copied)
   }
 
   /** Every string inside a JSON value redacted (objects and arrays copied). */
@@ -158,6 +183,13 @@ function redactPart(part: MessagePart, redactor: Redactor): MessagePart {
     case 'tool-result':
       return { ...part, output: redactor.deep(part.output) }
   }
+}
+
+function longestValidPrefix(value: string, validate: (candidate: string) => boolean): string | undefined {
+  for (let cut = value.search(/[ -][^ -]*$/); cut > 0; cut = value.slice(0, cut).search(/[ -][^ -]*$/)) {
+    if (validate(value.slice(0, cut))) return value.slice(0, cut)
+  }
+  return undefined
 }
 
 function mapStrings(value: unknown, transform: (text: string) => string): unknown {
