@@ -7,6 +7,8 @@ import { NodeCache } from './node-cache.js'
 import { PageType } from './page-format.js'
 import { chainCapacity, decodeChainPage, decodeNode, encodeChainPage } from './node-codec.js'
 
+/** Most pages combined into one write call. */
+const MAX_RUN_PAGES = 256
 const CANDIDATE_PAGE_SIZES = [512, 1024, 2048, 4096, 8192, 16384, 32768, 65536]
 
 /** Options of {@link PageFile.open}. */
@@ -31,6 +33,9 @@ export class PageFile implements NodeSource {
   meta: Meta
   pagesRead = 0
   pagesWritten = 0
+  /** Pages waiting to be written as one run starting at `runStart`. */
+  private run: Uint8Array[] = []
+  private runStart = 0
 
   private constructor(private readonly handle: FileHandle, readonly limits: PageLimits, meta: Meta, cacheBytes: number) {
     this.meta = meta
@@ -87,6 +92,7 @@ export class PageFile implements NodeSource {
 
   /** Reads and returns a fresh copy of one page (`CORRUPT_PAGE` past the end). */
   readPage(page: number): Uint8Array {
+    if (page >= this.runStart && page < this.runStart + this.run.length) this.flushWrites()
     const size = this.limits.pageSize
     if (page < 2 || page >= this.pageCount) {
       throw new CorruptionError('CORRUPT_PAGE', `Page ${page} is outside the file (${this.pageCount} pages). Run \`livingdb verify\`.`, { details: { page } })
@@ -98,22 +104,40 @@ export class PageFile implements NodeSource {
     return buffer
   }
 
-  /** Writes one page (bytes must be exactly one page long). */
+  /**
+   * Writes one page (bytes must be exactly one page long). Consecutive pages
+   * are combined into one write; {@link flushWrites} (also run by the syncs)
+   * issues what is pending.
+   */
   writePage(page: number, bytes: Uint8Array): void {
-    this.handle.write(bytes, 0, bytes.length, page * this.limits.pageSize)
+    if (this.run.length > 0 && (page !== this.runStart + this.run.length || this.run.length >= MAX_RUN_PAGES)) this.flushWrites()
+    if (this.run.length === 0) this.runStart = page
+    this.run.push(bytes)
     this.pagesWritten++
+  }
+
+  /** Issues the pending combined write, if any. */
+  flushWrites(): void {
+    if (this.run.length === 0) return
+    const pages = this.run
+    this.run = []
+    const buffer = pages.length === 1 ? pages[0]! : Buffer.concat(pages)
+    this.handle.write(buffer, 0, buffer.length, this.runStart * this.limits.pageSize)
   }
 
   /** Writes a meta page to its slot (sequence % 2). */
   writeMeta(meta: Meta): void {
+    this.flushWrites()
     this.handle.write(encodeMeta(meta), 0, meta.pageSize, (meta.sequence % 2) * meta.pageSize)
   }
 
   sync(): void {
+    this.flushWrites()
     this.handle.sync()
   }
 
   syncAsync(): Promise<void> {
+    this.flushWrites()
     return this.handle.syncAsync()
   }
 
@@ -123,6 +147,7 @@ export class PageFile implements NodeSource {
   }
 
   close(): void {
+    this.run = []
     this.cache.clear()
     this.handle.close()
   }
