@@ -127,6 +127,9 @@ describe('offline language model', () => {
   it('reads the input from a document block, a fenced block, or all user messages', () => {
     expect(inputTextOf([{ role: 'user', content: 'Do it: <text> inner </text> trailing' }])).toBe('inner')
     expect(inputTextOf([{ role: 'user', content: 'Do it:\n```\nfenced\n```' }])).toBe('fenced')
+    expect(inputTextOf([{ role: 'user', content: 'Summarise: Dana approved it.' }])).toBe('Dana approved it.')
+    expect(inputTextOf([{ role: 'user', content: 'Extract the people from this note: Dana met Lee.' }])).toBe('Dana met Lee.')
+    expect(inputTextOf([{ role: 'user', content: 'Note: Dana met Lee.' }])).toBe('Note: Dana met Lee.')
     expect(inputTextOf([{ role: 'system', content: 'sys' }, { role: 'user', content: 'a' }, { role: 'user', content: [{ type: 'text', text: 'b' }] }])).toBe('a\n\nb')
   })
 })

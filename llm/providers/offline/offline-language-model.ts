@@ -14,6 +14,7 @@ export interface OfflineLanguageModelOptions {
 }
 
 const CHARACTERS_PER_TOKEN = 4
+const INSTRUCTION_PREFIX = /^(?:please\s+)?(?:summari[sz]e|extract|analy[sz]e|tl;?dr|find|list|identify|classify)\b[^:\n.]{0,80}:\s*/i
 
 /** Estimated tokens of a text: one per four characters, rounded up (what budgets see offline). */
 export function estimateTokens(text: string): number {
@@ -29,6 +30,8 @@ function messageText(message: Message): string {
  * The text to analyse: the user messages joined by blank lines; when they hold a
  * `<document>…</document>` or `<text>…</text>` block, or a fenced ``` block, only
  * the inside of the first such block (so instructions around it are not analysed).
+ * A leading instruction such as "Summarise:" or "Extract the entities from this note:"
+ * is dropped too.
  */
 export function inputTextOf(messages: readonly Message[]): string {
   const user = messages.filter((message) => message.role === 'user').map(messageText).join('\n\n')
@@ -36,7 +39,7 @@ export function inputTextOf(messages: readonly Message[]): string {
   if (tagged !== null) return tagged[2].trim()
   const fenced = /```[^\n]*\n([\s\S]*?)```/.exec(user)
   if (fenced !== null) return fenced[1].trim()
-  return user.trim()
+  return user.trim().replace(INSTRUCTION_PREFIX, '')
 }
 
 function forcedTool(request: GenerateRequest): ToolDefinition | undefined {
