@@ -112,6 +112,37 @@ describe('rate-limit guard', () => {
     expect(model.requests).toHaveLength(1)
   })
 
+  it('pauses the shared bucket on Retry-After, so other callers wait too', async () => {
+    const clock = createFakeClock()
+    const callTimes: number[] = []
+    const model = createFakeModel({ onCall: () => callTimes.push(clock.now()), fail: (call) => (call === 1 ? retryable(10_000) : undefined) })
+    const registry = new RateLimitRegistry()
+    const limits = { 'fake:*': { requestsPerMinute: 6_000 } }
+    const otherCaller = guardLanguageModel({ model, middleware: [createRateLimitGuard({ clock, registry, limits })], context: { scope: 'other' } })
+    let other: Promise<unknown> | undefined
+    // The second caller arrives right after the 429, while the first one backs off.
+    const firstCaller = createRateLimitGuard({ clock, registry, limits, random: () => 0, onRetry: () => { other ??= otherCaller.doGenerate(request) } })
+    const started = clock.now()
+    await guardLanguageModel({ model, middleware: [firstCaller], context: { scope: 'test' } }).doGenerate(request)
+    await other
+    expect(callTimes).toHaveLength(3)
+    expect(callTimes[0]).toBe(started)
+    for (const time of callTimes.slice(1)) expect(time).toBeGreaterThanOrEqual(started + 10_000)
+  })
+
+  it('takes an aborted caller out of the wait queue with MODEL_ABORTED', async () => {
+    const clock = createFakeClock()
+    const model = createFakeModel()
+    const guard = createRateLimitGuard({ clock, registry: new RateLimitRegistry(), limits: { '*': { requestsPerMinute: 1, burstRequests: 1 } } })
+    const guarded = guardLanguageModel({ model, middleware: [guard], context: { scope: 'test' } })
+    const controller = new AbortController()
+    await guarded.doGenerate(request)
+    const waiting = guarded.doGenerate({ ...request, abortSignal: controller.signal })
+    controller.abort()
+    await expect(waiting).rejects.toMatchObject({ code: 'MODEL_ABORTED' })
+    expect(model.requests).toHaveLength(1)
+  })
+
   it('rejects a non-positive rate', () => {
     expect(() => createRateLimitGuard({ limits: { '*': { requestsPerMinute: 0 } } })).toThrow(/positive/)
   })
