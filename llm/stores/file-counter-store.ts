@@ -15,10 +15,12 @@ type CounterLine = { readonly set: [string, number][] } | { readonly add: [strin
 export class FileCounterStore implements CounterStore {
   readonly #values: Map<string, number>
   readonly #file: JsonLinesFile
+  #linesSinceSnapshot: number
 
-  private constructor(file: JsonLinesFile, values: Map<string, number>) {
+  private constructor(file: JsonLinesFile, values: Map<string, number>, lines: number) {
     this.#file = file
     this.#values = values
+    this.#linesSinceSnapshot = lines
   }
 
   /** A torn last line dropped when the file was opened, if any. */
@@ -36,24 +38,39 @@ export class FileCounterStore implements CounterStore {
     const { file, values: lines } = await JsonLinesFile.open(options)
     const values = new Map<string, number>()
     for (const [index, line] of lines.entries()) applyLine(values, line, options.path, index)
-    if (lines.length > values.size + 64) await file.rewrite([{ set: [...values] } satisfies CounterLine])
-    return new FileCounterStore(file, values)
+    const store = new FileCounterStore(file, values, lines.length)
+    await store.#compactIfLong()
+    return store
   }
 
   async reserve(args: { readonly charges: readonly CounterCharge[] }): Promise<CounterReservation> {
     const result = reserveInMap(this.#values, args.charges)
-    if (result.ok) await this.#file.append({ add: args.charges.map((charge) => [charge.key, charge.amount]) } satisfies CounterLine)
+    if (result.ok) await this.#log(args.charges)
     return result
   }
 
   async adjust(args: { readonly deltas: readonly { readonly key: string; readonly amount: number }[] }): Promise<readonly number[]> {
     const totals = adjustInMap(this.#values, args.deltas)
-    await this.#file.append({ add: args.deltas.map((delta) => [delta.key, delta.amount]) } satisfies CounterLine)
+    await this.#log(args.deltas)
     return totals
   }
 
   async entries(args: { readonly prefix?: string } = {}): Promise<readonly CounterEntry[]> {
     return listMap(this.#values, args.prefix)
+  }
+
+  /** Logs a change; the line is queued synchronously, so file order is change order. */
+  async #log(changes: readonly { readonly key: string; readonly amount: number }[]): Promise<void> {
+    this.#linesSinceSnapshot++
+    const append = this.#file.append({ add: changes.map((change) => [change.key, change.amount]) } satisfies CounterLine)
+    await Promise.all([append, this.#compactIfLong()])
+  }
+
+  /** Replaces a long log by one snapshot line (atomic rename), taken now and queued after every earlier append. */
+  #compactIfLong(): Promise<void> {
+    if (this.#linesSinceSnapshot <= 4 * this.#values.size + 1_000) return Promise.resolve()
+    this.#linesSinceSnapshot = 1
+    return this.#file.rewrite([{ set: [...this.#values] } satisfies CounterLine])
   }
 
   /** Waits for pending writes and closes the file. */

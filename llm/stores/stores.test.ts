@@ -112,18 +112,20 @@ describe('guard stores', () => {
     await expect(FileCounterStore.open({ path })).rejects.toMatchObject({ code: 'GUARD_STORE_CORRUPT' })
   })
 
-  it('compacts a long counter log into one snapshot line on open', async () => {
+  it('compacts a long counter log into one snapshot line while running and on open', async () => {
     const directory = await temporaryDirectory()
     const path = join(directory, 'counters.jsonl')
     const store = await FileCounterStore.open({ path })
-    for (let index = 0; index < 200; index++) await store.adjust({ deltas: [{ key: 'calls', amount: 1 }] })
+    await Promise.all(Array.from({ length: 1_500 }, () => store.adjust({ deltas: [{ key: 'calls', amount: 1 }] })))
     await store.close()
+    expect((await readFile(path, 'utf8')).trim().split('\n').length).toBeLessThan(1_000)
+    await appendFile(path, '{"add":[["calls",-1500]]}\n'.repeat(1_100))
+    await writeFile(path, (await readFile(path, 'utf8')) + '{"add":[["calls",1700]]}\n')
     const reopened = await FileCounterStore.open({ path })
-    expect(await reopened.entries()).toEqual([{ key: 'calls', value: 200 }])
+    expect(await reopened.entries()).toEqual([{ key: 'calls', value: 1_500 - 1_100 * 1_500 + 1_700 }])
     await reopened.close()
-    expect((await readFile(path, 'utf8')).trim().split('\n')).toHaveLength(1)
     const { values, file } = await JsonLinesFile.open({ path })
-    expect(values).toEqual([{ set: [['calls', 200]] }])
+    expect(values).toEqual([{ set: [['calls', 1_500 - 1_100 * 1_500 + 1_700]] }])
     await file.close()
   })
 
