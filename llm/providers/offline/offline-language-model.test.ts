@@ -66,6 +66,13 @@ describe('offline language model', () => {
       const result = await createOfflineLanguageModel().doGenerate(request(schema))
       expect(() => schema.parse(JSON.parse(result.text)), JSON.stringify(jsonSchemaOf(schema))).not.toThrow()
     }
+    const Category = z.object({ name: z.string(), get subcategories(): z.ZodArray<typeof Category> { return z.array(Category) } })
+    const Chain = z.object({ value: z.string(), get next(): z.ZodNullable<typeof Chain> { return Chain.nullable() } })
+    for (const schema of [Category, Chain]) {
+      const result = await createOfflineLanguageModel().doGenerate(request(schema))
+      expect(() => schema.parse(JSON.parse(result.text)), 'recursive schema').not.toThrow()
+      expect(result.text.length).toBeLessThan(100_000)
+    }
     const flags = z.object({ hasEntities: z.boolean(), entityCount: z.int() })
     expect(flags.parse(JSON.parse((await createOfflineLanguageModel().doGenerate(request(flags))).text))).toEqual({ hasEntities: true, entityCount: 7 })
   })

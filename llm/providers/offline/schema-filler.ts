@@ -15,6 +15,8 @@ export interface FillSource {
 type Schema = Readonly<Record<string, unknown>>
 type ItemKind = 'entities' | 'topics' | 'relationships'
 const MAX_DEPTH = 24
+/** Below this depth arrays are left empty and nullable values null, so recursive schemas stay finite and small. */
+const RECURSION_DEPTH = 6
 /** Returned when an extracted item cannot be expressed in an enum of the schema: the item is dropped. */
 const NO_MATCH = Symbol('no-match')
 
@@ -25,6 +27,7 @@ function asSchema(value: unknown): Schema {
 function resolve(schema: Schema, root: Schema, depth: number): Schema {
   let current = schema
   for (let hops = 0; typeof current.$ref === 'string' && hops < MAX_DEPTH - depth; hops++) {
+    if (current.$ref === '#') { current = root; continue }
     const match = /^#\/(\$defs|definitions)\/(.+)$/.exec(current.$ref as string)
     if (match === null) return {}
     current = asSchema(asSchema(root[match[1]])[decodeURIComponent(match[2])])
@@ -102,6 +105,8 @@ class SchemaFiller {
     const options = (Array.isArray(schema.anyOf) ? schema.anyOf : Array.isArray(schema.oneOf) ? schema.oneOf : undefined) as unknown[] | undefined
     if (options !== undefined) {
       const resolved = options.map((option) => resolve(asSchema(option), this.root, depth + 1))
+      const nullOption = resolved.find((option) => typeOf(option) === 'null')
+      if (depth > RECURSION_DEPTH && nullOption !== undefined) return null
       const chosen = resolved.find((option) => typeOf(option) !== 'null') ?? resolved[0]
       return chosen === undefined ? null : this.fill(chosen, name, depth + 1, value)
     }
@@ -191,6 +196,7 @@ class SchemaFiller {
   }
 
   private array(schema: Schema, name: string, semantic: Semantic | undefined, depth: number): unknown[] {
+    if (depth > RECURSION_DEPTH) return []
     const itemSchema = resolve(asSchema(schema.items), this.root, depth + 1)
     const kind = this.itemKind(semantic, itemSchema)
     const items: unknown[] = kind === 'sentences' ? this.source.summary.sentences.map((sentence) => sentence.text) : [...this.itemsFor(kind, semantic)]
