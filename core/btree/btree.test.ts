@@ -35,9 +35,9 @@ function context(pageSize: number, generation: number): MutationContext {
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 
 describe('copy-on-write B+tree', () => {
-  for (const pageSize of [512, 1024, 4096]) {
-    it(`matches a sorted-map model with ${pageSize}-byte pages (seed ${SEED})`, () => {
-      const next = random(SEED + pageSize)
+  for (const [pageSize, variant] of [512, 1024, 4096].flatMap((size) => [0, 1, 2].map((variant) => [size, variant] as const))) {
+    it(`matches a sorted-map model with ${pageSize}-byte pages (seed ${SEED}, variant ${variant})`, () => {
+      const next = random(SEED + pageSize * 3 + variant)
       const model = new Map<string, Uint8Array>()
       let root: Node | null = null
       const snapshots: { root: Node | null; entries: [string, string][] }[] = []
@@ -45,7 +45,7 @@ describe('copy-on-write B+tree', () => {
       try {
         for (let step = 0; step < 3000; step++) {
           const ctx = context(pageSize, step + 1)
-          const key = new Uint8Array(1 + Math.floor(next() * Math.min(maxKey, 12)))
+          const key = new Uint8Array(1 + Math.floor(next() * (next() < 0.1 ? maxKey : Math.min(maxKey, 12))))
           for (let index = 0; index < key.length; index++) key[index] = Math.floor(next() * 6)
           if (next() < 0.6) {
             const value = new Uint8Array(Math.floor(next() * (next() < 0.1 ? 400 : 30)))

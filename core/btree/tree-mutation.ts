@@ -79,7 +79,8 @@ export function treePut(context: MutationContext, root: Node | null, key: Uint8A
 export function treeRemove(context: MutationContext, root: Node | null, key: Uint8Array): MutationResult {
   if (root === null || treeGet(context, root, key) === undefined) return { root, countDelta: 0 }
   const top = mutable(context, root)
-  removeFrom(context, top, key)
+  const split = removeFrom(context, top, key)
+  if (split) return { root: Node.branch([split.separator], [top, split.right], context.generation), countDelta: -1 }
   return { root: collapse(context, top), countDelta: -1 }
 }
 
@@ -108,7 +109,16 @@ function insertInto(context: MutationContext, node: Node, key: Uint8Array, value
   }
   const index = upperBound(node.keys, key)
   const child = mutableChild(context, node, index)
-  const split = insertInto(context, child, key, value, state)
+  afterChildChange(context, node, index, child, insertInto(context, child, key, value, state))
+  return node.bytes > pageSize ? splitBranch(context, node) : null
+}
+
+/**
+ * Fixes a branch after its child `index` changed: links in the child's split,
+ * or refills an underfull child from a sibling. Refilling may lengthen a
+ * separator, so the caller checks the branch's own size afterwards.
+ */
+function afterChildChange(context: MutationContext, node: Node, index: number, child: Node, split: Split | null): void {
   if (split) {
     node.keys.splice(index, 0, split.separator)
     node.children.splice(index + 1, 0, split.right)
@@ -116,10 +126,9 @@ function insertInto(context: MutationContext, node: Node, key: Uint8Array, value
   } else if (child.bytes < context.limits.minFillBytes) {
     rebalance(context, node, index)
   }
-  return node.bytes > pageSize ? splitBranch(context, node) : null
 }
 
-function removeFrom(context: MutationContext, node: Node, key: Uint8Array): void {
+function removeFrom(context: MutationContext, node: Node, key: Uint8Array): Split | null {
   if (node.leaf) {
     const index = lowerBound(node.keys, key)
     const old = node.values[index]!
@@ -127,12 +136,12 @@ function removeFrom(context: MutationContext, node: Node, key: Uint8Array): void
     node.bytes -= leafEntryBytes(key.length, old.length, context.limits.maxEntryBytes)
     node.keys.splice(index, 1)
     node.values.splice(index, 1)
-    return
+    return null
   }
   const index = upperBound(node.keys, key)
   const child = mutableChild(context, node, index)
-  removeFrom(context, child, key)
-  if (child.bytes < context.limits.minFillBytes) rebalance(context, node, index)
+  afterChildChange(context, node, index, child, removeFrom(context, child, key))
+  return node.bytes > context.limits.pageSize ? splitBranch(context, node) : null
 }
 
 /** Index m that best balances prefix sum [0..m) against the rest, with 1 <= m <= n - 1 - reserve. */
