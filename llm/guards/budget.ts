@@ -1,7 +1,7 @@
 import { LivingDbError } from '../../errors/index.js'
 import type { ModelMiddleware } from '../spec/index.js'
 import type { CounterCharge, CounterStore } from '../stores/index.js'
-import { BUDGET_PERIODS, budgetCounterKey, scopeMatches, windowStartOf, type BudgetMetric, type BudgetPeriod } from './budget-keys.js'
+import { BUDGET_PERIODS, budgetCounterKey, parseBudgetCounterKey, scopeMatches, windowStartOf, type BudgetMetric, type BudgetPeriod } from './budget-keys.js'
 import { withCallFacts } from './call-facts.js'
 import type { GuardClock } from './guard-clock.js'
 import { GuardError } from './guard-error.js'
@@ -107,12 +107,12 @@ export function createBudgetGuard(options: BudgetGuardOptions): ModelMiddleware 
       if (limit === undefined || totals[index]! < limit * warningRatio || warned.has(key)) continue
       if (warned.size > 10_000) warned.clear()
       warned.add(key)
-      const [, , period, windowStart, metric] = key.split('\u001f') as [string, string, BudgetPeriod, string, BudgetMetric]
+      const { period, windowStart, metric } = parseBudgetCounterKey(key)!
       options.onWarning({ kind: 'threshold', scope, period, windowStart, metric, used: totals[index]!, limit })
     }
   }
 
-  /** Reserves, runs the call, settles; `usageOf` turns the result into real usage. */
+  /** Reserves the estimate in every window at once, runs the call, settles to the real usage (or releases). */
   async function guarded<Result>(args: {
     readonly scope: string
     readonly provider: string
@@ -185,7 +185,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): ModelMiddleware 
 }
 
 function exceeded(scope: string, refusal: { readonly key: string; readonly total: number; readonly amount: number; readonly limit: number }): GuardError {
-  const [, , period, windowStart, metric] = refusal.key.split('\u001f') as [string, string, BudgetPeriod, string, BudgetMetric]
+  const { period, windowStart, metric } = parseBudgetCounterKey(refusal.key)!
   const unit = metric === 'tokens' ? 'tokens' : 'USD'
   return new GuardError(
     'BUDGET_EXCEEDED',

@@ -79,6 +79,10 @@ describe('ledger guard', () => {
     expect(model.requests).toHaveLength(1)
   })
 
+  it('rejects an unknown mode', () => {
+    expect(() => createLedgerGuard({ store: new MemoryLedgerStore(), mode: 'replay-only' as never })).toThrow(/not one of/)
+  })
+
   it('hashes canonical JSON: key order and undefined fields do not matter', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, undefined, 'x'], c: null }, e: undefined })).toBe('{"a":{"c":null,"d":[1,null,"x"]},"b":1}')
     const reordered = { temperature: 0.7, responseSchema: request.responseSchema, messages: request.messages, maxOutputTokens: undefined }

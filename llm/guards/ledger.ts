@@ -1,3 +1,4 @@
+import { LivingDbError } from '../../errors/index.js'
 import type { EmbedResult, GenerateResult, ModelMiddleware } from '../spec/index.js'
 import type { LedgerStore } from '../stores/index.js'
 import { withCallFacts } from './call-facts.js'
@@ -57,6 +58,9 @@ export function ledgerEntryIdOf(result: GenerateResult): string | undefined {
  */
 export function createLedgerGuard(options: LedgerGuardOptions): ModelMiddleware {
   const mode = options.mode ?? 'read-write'
+  if (mode !== 'read-write' && mode !== 'replay' && mode !== 'off') {
+    throw new LivingDbError('INVALID_ARGUMENT', `Ledger mode ${JSON.stringify(mode)} is not one of "read-write", "replay" or "off".`, { details: { mode: String(mode) } })
+  }
   const { store, onEntry } = options
   const inFlight = new Map<string, Promise<{ text: string; hit: boolean }>>()
 
