@@ -84,16 +84,37 @@ export class TreeCursor implements IterableIterator<RawEntry> {
   }
 
   next(): IteratorResult<RawEntry> {
-    if (this.done) return { done: true, value: undefined }
-    if (this.remaining <= 0 || !(this.started ? this.step() : this.seek())) return this.finish()
+    if (!this.advance()) return { done: true, value: undefined }
+    return { done: false, value: { key: this.currentKey(), value: this.currentValue() } }
+  }
+
+  /** Moves to the next entry in range without allocating; false (and finished) at the end. */
+  advance(): boolean {
+    if (this.done) return false
+    if (this.remaining <= 0 || !(this.started ? this.step() : this.seek())) return this.stop()
     this.started = true
     const depth = this.nodes.length - 1
-    const leaf = this.nodes[depth]!
-    const index = this.indexes[depth]!
-    const key = leaf.keys[index]!
-    if (this.reverse ? !this.aboveLower(key) : !this.belowUpper(key)) return this.finish()
+    const key = this.nodes[depth]!.keys[this.indexes[depth]!]!
+    if (this.reverse ? !this.aboveLower(key) : !this.belowUpper(key)) return this.stop()
     this.remaining--
-    return { done: false, value: { key, value: leaf.values[index]! } }
+    return true
+  }
+
+  /** Key of the entry {@link advance} moved to. */
+  currentKey(): Uint8Array {
+    const depth = this.nodes.length - 1
+    return this.nodes[depth]!.keys[this.indexes[depth]!]!
+  }
+
+  /** Stored value of the entry {@link advance} moved to. */
+  currentValue(): LeafValue {
+    const depth = this.nodes.length - 1
+    return this.nodes[depth]!.values[this.indexes[depth]!]!
+  }
+
+  private stop(): false {
+    this.finish()
+    return false
   }
 
   return(): IteratorResult<RawEntry> {

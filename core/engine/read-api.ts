@@ -91,19 +91,19 @@ export class EntryIterator implements IterableIterator<Entry> {
 
   next(): IteratorResult<Entry> {
     if (this.ended) return { done: true, value: undefined }
-    let step
+    let found: boolean
     try {
-      step = this.cursor.next()
+      found = this.cursor.advance()
     } catch (error) {
       this.end()
       throw error
     }
-    if (step.done) {
+    if (!found) {
       this.end()
       return { done: true, value: undefined }
     }
-    const encoded = resolveValue(this.source, step.value.value)
-    return { done: false, value: { key: decodeKey(step.value.key, keyWasString(encoded)), value: decodeValue(encoded) } }
+    const encoded = resolveValue(this.source, this.cursor.currentValue())
+    return { done: false, value: { key: decodeKey(this.cursor.currentKey(), keyWasString(encoded)), value: decodeValue(encoded) } }
   }
 
   return(): IteratorResult<Entry> {
