@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
 import { ALL_COMMANDS } from './commands/index.js'
 import { jsonError, runInProcess } from './test-support/run-in-process.js'
 
@@ -74,5 +75,10 @@ describe('livingdb command dispatch and help', () => {
     const run = await runInProcess(['--version'])
     expect(run.exitCode).toBe(0)
     expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/)
+  })
+
+  it('documents every command in docs/cli.md', () => {
+    const documentation = readFileSync(new URL('../docs/cli.md', import.meta.url), 'utf8')
+    for (const command of ALL_COMMANDS) expect(documentation, command.path.join(' ')).toContain(`livingdb ${command.path.join(' ')}`)
   })
 })
