@@ -51,6 +51,8 @@ export interface BenchOptions {
   readonly outputPath: string
   /** Print the JSON report instead of the table. */
   readonly json: boolean
+  /** When set, each livingdb measurement runs under the CPU profiler and its profile is written here. */
+  readonly profileDirectory?: string
 }
 
 /** Default location of the JSON report. */
@@ -102,6 +104,7 @@ interleaved after a warm-up, prints a table and writes JSON with ratios livingdb
   --dir DIR           scratch directory (default: a new one under the OS temp dir)
   --out FILE          JSON report path (default bench/results/latest.json)
   --json              print the JSON report instead of the table
+  --profile DIR       CPU-profile every livingdb measurement into DIR and print its hot spots
   --help              this text`
 
 function usageError(message: string): LivingDbError {
@@ -142,6 +145,7 @@ export function parseBenchArguments(argv: readonly string[]): BenchOptions | 'he
       case '--dir': overrides.directory = next() ?? ''; if (overrides.directory === '') throw usageError('--dir needs a path'); break
       case '--out': overrides.outputPath = next() ?? ''; if (overrides.outputPath === '') throw usageError('--out needs a path'); break
       case '--json': overrides.json = true; break
+      case '--profile': overrides.profileDirectory = next() ?? ''; if (overrides.profileDirectory === '') throw usageError('--profile needs a directory'); break
       default: throw usageError(`Unknown option "${flag}"`)
     }
   }

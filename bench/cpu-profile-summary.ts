@@ -22,23 +22,27 @@ export interface HotSpot {
   readonly selfShare: number
 }
 
-/** Self time per function (summed over every call site), hottest first. */
+/**
+ * Self time per function (summed over every call site), hottest first. Shares count
+ * samples (the first time delta also spans the profiler's start-up, so deltas would bill
+ * that to whatever ran first); milliseconds spread the profile's span over the samples.
+ */
 export function summariseCpuProfile(profile: CpuProfile): HotSpot[] {
   const nodeById = new Map(profile.nodes.map(node => [node.id, node]))
-  const selfMicros = new Map<string, number>()
-  let totalMicros = 0
-  profile.samples.forEach((nodeId, index) => {
+  const samplesByLocation = new Map<string, number>()
+  const spanMicros = profile.timeDeltas.slice(1).reduce((sum, delta) => sum + delta, 0)
+  const microsPerSample = profile.samples.length <= 1 ? 0 : spanMicros / (profile.samples.length - 1)
+  for (const nodeId of profile.samples) {
     const frame = nodeById.get(nodeId)?.callFrame
-    const delta = profile.timeDeltas[index] ?? 0
-    totalMicros += delta
-    if (frame === undefined) return
-    const file = frame.url.replace(/^file:\/\//, '').replace(process.cwd() + '/', '')
+    if (frame === undefined) continue
+    const file = frame.url.replace(/^file:\/\//, '').replace(`${process.cwd()}/`, '')
     const location = `${frame.functionName || '(anonymous)'} ${file === '' ? '' : `${file}:${frame.lineNumber + 1}`}`.trim()
-    selfMicros.set(location, (selfMicros.get(location) ?? 0) + delta)
-  })
-  return [...selfMicros.entries()]
-    .map(([location, micros]) => ({ location, selfMs: micros / 1_000, selfShare: totalMicros === 0 ? 0 : micros / totalMicros }))
-    .sort((left, right) => right.selfMs - left.selfMs)
+    samplesByLocation.set(location, (samplesByLocation.get(location) ?? 0) + 1)
+  }
+  const total = profile.samples.length
+  return [...samplesByLocation.entries()]
+    .map(([location, samples]) => ({ location, selfMs: (samples * microsPerSample) / 1_000, selfShare: total === 0 ? 0 : samples / total }))
+    .sort((left, right) => right.selfMs - left.selfMs || right.selfShare - left.selfShare)
 }
 
 if (process.argv[1]?.endsWith('cpu-profile-summary.ts') === true) {

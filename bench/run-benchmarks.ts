@@ -1,9 +1,10 @@
 import { mkdirSync, rmSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
-import type { BenchOptions, WorkloadName } from './bench-options.js'
+import { WORKLOAD_NAMES, type BenchOptions, type WorkloadName } from './bench-options.js'
 import { benchKeys, logicalDataBytes, randomIndexes } from './data-set.js'
 import type { BenchEngine, EngineName, EngineProfile } from './engines/bench-engine.js'
+import { profileDuring } from './cpu-profiler.js'
 import { ENGINE_FACTORIES } from './engines/engine-registry.js'
 import { runLlmBenchmarks, type LlmFigures } from './llm-figures.js'
 import { collectGarbage, describeError, type EngineFailure, type EngineFigure, type WorkloadResult } from './workload-result.js'
@@ -82,9 +83,9 @@ export async function runBenchmarks(args: { readonly options: BenchOptions; read
     return ENGINE_FACTORIES[engine].open({ directory, profile, cacheBytes })
   }
   /** Runs `measure` for every working engine in turn; a throw becomes that engine's error. */
-  const eachEngine = async (workloadIndex: number, measure: (engine: EngineName) => Promise<EngineFigure>, engines = options.engines): Promise<EngineEntries> => {
+  const eachEngine = async (workload: WorkloadName, measure: (engine: EngineName) => Promise<EngineFigure>, engines = options.engines): Promise<EngineEntries> => {
     const entries: EngineEntries = {}
-    for (const engine of rotated(engines, workloadIndex)) {
+    for (const engine of rotated(engines, WORKLOAD_NAMES.indexOf(workload))) {
       const brokenReason = broken.get(engine)
       if (brokenReason !== undefined) {
         entries[engine] = { error: brokenReason }
@@ -92,7 +93,9 @@ export async function runBenchmarks(args: { readonly options: BenchOptions; read
       }
       collectGarbage()
       try {
-        entries[engine] = await measure(engine)
+        entries[engine] = options.profileDirectory !== undefined && engine === 'livingdb'
+          ? await profileDuring({ directory: options.profileDirectory, name: `${workload}-${engine}`, log }, () => measure(engine))
+          : await measure(engine)
       } catch (error) {
         entries[engine] = { error: describeError(error) }
       }
@@ -114,7 +117,7 @@ export async function runBenchmarks(args: { readonly options: BenchOptions; read
     if (options.workloads.some(workload => LOADED_DATA_WORKLOADS.includes(workload))) {
       log(`bulk load: ${options.keys} keys, ${options.batchSize} per transaction`)
       const handles = new Map<EngineName, BenchEngine>()
-      const loaded = await eachEngine(0, async engine => {
+      const loaded = await eachEngine('bulk-load', async engine => {
         const handle = await openEngine(engine, 'bulk', 'data')
         handles.set(engine, handle)
         return measureBulkLoad({ engine: handle, keyCount: options.keys, batchSize: options.batchSize, seed: options.seed })
@@ -130,11 +133,11 @@ export async function runBenchmarks(args: { readonly options: BenchOptions; read
       }
       if (selected.has('point-gets')) {
         const order = randomIndexes({ count: options.gets, keyCount: options.keys, seed: options.seed })
-        record('point-gets', 'gets/s', `${options.gets} random point gets of loaded keys, values decoded`, await eachEngine(1, withHandle(handle => measurePointGets({ engine: handle, keys, order }))))
+        record('point-gets', 'gets/s', `${options.gets} random point gets of loaded keys, values decoded`, await eachEngine('point-gets', withHandle(handle => measurePointGets({ engine: handle, keys, order }))))
       }
       if (selected.has('range-scans')) {
         const starts = randomIndexes({ count: options.scans, keyCount: options.keys, seed: options.seed + 1 })
-        record('range-scans', 'rows/s', `${options.scans} forward scans of up to ${options.scanRows} rows from random keys, values decoded`, await eachEngine(2, withHandle(handle => measureRangeScans({ engine: handle, keys, starts, rowsPerScan: options.scanRows }))))
+        record('range-scans', 'rows/s', `${options.scans} forward scans of up to ${options.scanRows} rows from random keys, values decoded`, await eachEngine('range-scans', withHandle(handle => measureRangeScans({ engine: handle, keys, starts, rowsPerScan: options.scanRows }))))
       }
       for (const [engine, handle] of handles) {
         try {
@@ -144,13 +147,13 @@ export async function runBenchmarks(args: { readonly options: BenchOptions; read
         }
       }
       if (selected.has('file-size')) {
-        record('file-size', 'bytes', 'disk space of the closed database after the bulk load and reads', await eachEngine(3, async engine => measureFileSize(directoryOf(engine, 'data'))), false)
+        record('file-size', 'bytes', 'disk space of the closed database after the bulk load and reads', await eachEngine('file-size', async engine => measureFileSize(directoryOf(engine, 'data'))), false)
       }
     }
 
     if (selected.has('durable-commits')) {
       log(`durable commits: ${options.durableCommits} single-key commits per engine`)
-      record('durable-commits', 'commits/s', `${options.durableCommits} single-key commits, one writer, each durable (fsynced) before the next`, await eachEngine(4, async engine => {
+      record('durable-commits', 'commits/s', `${options.durableCommits} single-key commits, one writer, each durable (fsynced) before the next`, await eachEngine('durable-commits', async engine => {
         const handle = await openEngine(engine, 'strict', 'data')
         try {
           return await measureSingleWriterCommits({ engine: handle, count: options.durableCommits, keyPrefix: 'commit/strict/', seed: options.seed })
@@ -162,7 +165,7 @@ export async function runBenchmarks(args: { readonly options: BenchOptions; read
 
     if (selected.has('group-commit')) {
       log(`group commit: ${options.groupWriters} writers x ${options.groupCommitsPerWriter} commits`)
-      record('group-commit', 'commits/s', `${options.groupWriters} concurrent writers, ${options.groupCommitsPerWriter} durable single-key commits each (livingdb: group mode; strictSingleWriter measured just before)`, await eachEngine(5, async engine => {
+      record('group-commit', 'commits/s', `${options.groupWriters} concurrent writers, ${options.groupCommitsPerWriter} durable single-key commits each (livingdb: group mode; strictSingleWriter measured just before)`, await eachEngine('group-commit', async engine => {
         let strictSingleWriter: number | undefined
         if (engine === 'livingdb') {
           const strict = await openEngine(engine, 'strict', 'data')
@@ -184,7 +187,7 @@ export async function runBenchmarks(args: { readonly options: BenchOptions; read
 
     if (selected.has('recovery') && options.engines.includes('livingdb')) {
       log(`recovery: ${options.recoveryCommits} logged commits, then SIGKILL and a timed open()`)
-      record('recovery', 'records/s', `${options.recoveryCommits} single-key commits logged (durability none, no checkpoint), writer killed with SIGKILL, open() timed; livingdb only`, await eachEngine(6, async engine => {
+      record('recovery', 'records/s', `${options.recoveryCommits} single-key commits logged (durability none, no checkpoint), writer killed with SIGKILL, open() timed; livingdb only`, await eachEngine('recovery', async engine => {
         const directory = directoryOf(engine, 'recovery')
         mkdirSync(directory, { recursive: true })
         return measureRecovery({ directory, commits: options.recoveryCommits })
@@ -193,7 +196,7 @@ export async function runBenchmarks(args: { readonly options: BenchOptions; read
 
     if (selected.has('peak-memory')) {
       log(`peak memory: load + ${options.memoryGets} gets per engine in a child, cache ${memoryCacheBytes} bytes`)
-      record('peak-memory', 'bytes', `peak RSS growth of a child process that loads all ${options.keys} keys and reads ${options.memoryGets} with a page cache of a quarter of the data (${memoryCacheBytes} bytes; lmdb has no cache setting)`, await eachEngine(7, async engine => {
+      record('peak-memory', 'bytes', `peak RSS growth of a child process that loads all ${options.keys} keys and reads ${options.memoryGets} with a page cache of a quarter of the data (${memoryCacheBytes} bytes; lmdb has no cache setting)`, await eachEngine('peak-memory', async engine => {
         const directory = directoryOf(engine, 'memory')
         mkdirSync(directory, { recursive: true })
         try {
@@ -232,7 +235,7 @@ export async function runBenchmarks(args: { readonly options: BenchOptions; read
 
 /** The options worth recording with the figures (not where files went or how they print). */
 function recordedOptions(options: BenchOptions): BenchConditions['options'] {
-  const { json: _json, outputPath: _outputPath, directory: _directory, ...recorded } = options
+  const { json: _json, outputPath: _outputPath, directory: _directory, profileDirectory: _profileDirectory, ...recorded } = options
   return recorded
 }
 
