@@ -51,6 +51,17 @@ describe('extractEntities', () => {
     }), { seed: SEED, numRuns: 300 })
   })
 
+  it('never throws on arbitrary word sequences (clause edges, dangling verbs and prepositions)', () => {
+    const vocabulary = ['Dana', 'Acme Corp', 'is', 'was', 'the', 'CTO', 'of', 'by', 'and', ',', ';', '.', 'approved', 'acquired', 'works', 'at', 'not', 'also', 'two', 'new', 'plan', 'OPS-1', 'March 3rd', 'she', 'from', 'in', 'Berlin', "'s", 'Dr.', '&', 'New', 'York', 'Inc', 'Ping', 'Bank', 'S24', 'iPhone', 'v2.1', '\n', '-', 'was acquired by', 'Alice and Bob']
+    fc.assert(fc.property(fc.array(fc.constantFrom(...vocabulary), { maxLength: 25 }), (words) => {
+      const text = words.join(' ')
+      const analysis = analyzeText(text)
+      for (const relation of analysis.relationships) expect(relation.subject.length * relation.predicate.length * relation.object.length).toBeGreaterThan(0)
+    }), { seed: SEED, numRuns: 2000 })
+    expect(extractRelationships('Dana is')).toEqual([])
+    expect(extractRelationships('is')).toEqual([])
+  })
+
   it('never throws on arbitrary strings and is deterministic', () => {
     fc.assert(fc.property(fc.string({ maxLength: 300, unit: 'grapheme' }), (text) => {
       expect(analyzeText(text)).toEqual(analyzeText(text))

@@ -46,7 +46,7 @@ function lowerOf(unit: Unit | undefined): string | undefined {
 
 function isVerbAt(units: readonly Unit[], index: number): boolean {
   const unit = units[index]
-  if (unit.kind !== 'token' || unit.token.kind !== 'word') return false
+  if (unit === undefined || unit.kind !== 'token' || unit.token.kind !== 'word') return false
   const token = unit.token
   if (token.capitalised && !token.sentenceStart) return false
   if (STOPWORDS.has(token.lower) && !/ed$|s$/.test(token.lower)) return false
@@ -136,7 +136,8 @@ function phraseStartingAt(units: readonly Unit[], index: number): Phrase | undef
     while ((lowerOf(units[last + 1]) === 'and' || lowerOf(units[last + 1]) === ',') && units[last + 2]?.kind === 'entity') { last += 2; texts.push(phraseText(units[last])) }
     return { texts, entities: texts.length, first, last }
   }
-  const participle = first > index && unit.token.lower.endsWith('ed') && units[first + 1]?.kind === 'token' && isNounish((units[first + 1] as { token: Token }).token)
+  const afterParticiple = units[first + 1]
+  const participle = first > index && unit.token.lower.endsWith('ed') && afterParticiple?.kind === 'token' && isNounish(afterParticiple.token)
   if (!isNounish(unit.token) && !participle) return undefined
   let last = first
   while (last + 1 < units.length && last - first + 1 < MAX_PHRASE_WORDS) {
