@@ -2,19 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { open } from '../index.js'
-import { jsonError, jsonLines, runInProcess, temporaryDirectory } from './test-support/run-in-process.js'
+import { jsonError, jsonLines, runInProcess, useTemporaryDatabase } from './test-support/run-in-process.js'
 
-let directory: ReturnType<typeof temporaryDirectory>
-let db: string
-
-beforeEach(() => {
-  directory = temporaryDirectory()
-  db = join(directory.path, 'db')
-})
-afterEach(() => directory.remove())
+const temporary = useTemporaryDatabase({ beforeEach, afterEach })
 
 function writeLines(name: string, lines: readonly string[]): string {
-  const file = join(directory.path, name)
+  const file = join(temporary.directory, name)
   writeFileSync(file, `${lines.join('\n')}\n`)
   return file
 }
@@ -33,26 +26,26 @@ async function keysIn(path: string): Promise<string[]> {
 describe('livingdb import', () => {
   it('imports a JSONL file in batches and reports it in human and JSON form', async () => {
     const file = writeLines('good.jsonl', [record('a', 1), '', record('b', { x: [1, 2] }), record('c', null), record('d', 'text')])
-    const human = await runInProcess(['import', file, '--db', db, '--batch-size', '2'])
+    const human = await runInProcess(['import', file, '--db', temporary.db, '--batch-size', '2'])
     expect(human.exitCode).toBe(0)
     expect(human.stdout).toMatch(/^imported 4 records from .*good\.jsonl in 2 transactions \(last txn \d+\)\n$/)
     expect(human.stderr).toBe('')
-    const json = await runInProcess(['import', file, '--db', db, '--json'])
+    const json = await runInProcess(['import', file, '--db', temporary.db, '--json'])
     expect(json.exitCode).toBe(0)
     expect(JSON.parse(json.stdout)).toMatchObject({ imported: 4, lines: 4, batches: 1, skipped: [], interrupted: false })
-    expect((await runInProcess(['kv', 'get', 'b', '--db', db, '--json'])).stdout).toContain('"x"')
+    expect((await runInProcess(['kv', 'get', 'b', '--db', temporary.db, '--json'])).stdout).toContain('"x"')
   })
 
   it('stops at a bad line with IMPORT_INVALID naming the line, and writes nothing of that batch', async () => {
     const file = writeLines('bad.jsonl', [record('a', 1), record('b', 2), record('c', 3), '{"key": "d", "value": ', record('e', 5)])
-    const run = await runInProcess(['import', file, '--db', db, '--batch-size', '2', '--json'])
+    const run = await runInProcess(['import', file, '--db', temporary.db, '--batch-size', '2', '--json'])
     expect(run.exitCode).toBe(1)
     const error = jsonError(run)
     expect(error.code).toBe('IMPORT_INVALID')
     expect(error.message).toContain('line 4')
     expect(error.message).toContain('Lines 1-2 were already committed')
     expect(error.message).toContain('--skip-invalid')
-    expect(await keysIn(db)).toEqual(['a', 'b'])
+    expect(await keysIn(temporary.db)).toEqual(['a', 'b'])
   })
 
   it('names the problem for each kind of bad line', async () => {
@@ -66,7 +59,7 @@ describe('livingdb import', () => {
     ]
     for (const [line, expected] of cases) {
       const file = writeLines('case.jsonl', [line])
-      const run = await runInProcess(['import', file, '--db', db])
+      const run = await runInProcess(['import', file, '--db', temporary.db])
       expect(run.exitCode, line).toBe(1)
       expect(run.stderr, line).toContain('IMPORT_INVALID')
       expect(run.stderr, line).toContain('line 1')
@@ -76,36 +69,36 @@ describe('livingdb import', () => {
 
   it('skips and reports bad lines with --skip-invalid', async () => {
     const file = writeLines('mixed.jsonl', [record('a', 1), 'oops', record('b', 2), '{"key": 3, "value": 1}'])
-    const human = await runInProcess(['import', file, '--db', db, '--skip-invalid'])
+    const human = await runInProcess(['import', file, '--db', temporary.db, '--skip-invalid'])
     expect(human.exitCode).toBe(0)
     expect(human.stdout).toContain('imported 2 records')
     expect(human.stdout).toContain('skipped line 2 (IMPORT_INVALID)')
     expect(human.stdout).toContain('skipped line 4 (IMPORT_INVALID)')
     expect(human.stdout).toContain('2 lines skipped')
-    const json = await runInProcess(['import', file, '--db', db, '--skip-invalid', '--json'])
+    const json = await runInProcess(['import', file, '--db', temporary.db, '--skip-invalid', '--json'])
     expect(JSON.parse(json.stdout).skipped.map((skipped: { line: number }) => skipped.line)).toEqual([2, 4])
-    expect(await keysIn(db)).toEqual(['a', 'b'])
+    expect(await keysIn(temporary.db)).toEqual(['a', 'b'])
   })
 
   it('fails clearly for a missing file', async () => {
-    const run = await runInProcess(['import', join(directory.path, 'nope.jsonl'), '--db', db, '--json'])
+    const run = await runInProcess(['import', join(temporary.directory, 'nope.jsonl'), '--db', temporary.db, '--json'])
     expect(run.exitCode).toBe(1)
     expect(jsonError(run).message).toContain('does not exist')
   })
 
   it('draws a progress bar on a terminal only, and never with --json', async () => {
     const file = writeLines('bar.jsonl', [record('a', 1), record('b', 2)])
-    const tty = await runInProcess(['import', file, '--db', db], { tty: true })
+    const tty = await runInProcess(['import', file, '--db', temporary.db], { tty: true })
     expect(tty.stderr).toContain('import ')
     expect(tty.stderr).toContain('100%')
-    const json = await runInProcess(['import', file, '--db', db, '--json'], { tty: true })
+    const json = await runInProcess(['import', file, '--db', temporary.db, '--json'], { tty: true })
     expect(json.stderr).toBe('')
   })
 })
 
 describe('livingdb export', () => {
   it('round-trips JSON and binary records through export and import', async () => {
-    const database = await open({ path: db })
+    const database = await open({ path: temporary.db })
     await database.write(tx => {
       tx.put('text/1', { title: 'Ünïcode ✓', list: [1, 'two', null] })
       tx.put('bin/1', new Uint8Array([0, 1, 2, 255]))
@@ -113,19 +106,19 @@ describe('livingdb export', () => {
     })
     await database.close()
 
-    const stdout = await runInProcess(['export', '--db', db])
+    const stdout = await runInProcess(['export', '--db', temporary.db])
     expect(stdout.exitCode).toBe(0)
     const lines = jsonLines(stdout.stdout)
     expect(lines).toContainEqual({ key: 'bin/1', value: 'AAEC/w==', valueEncoding: 'base64' })
     expect(lines).toContainEqual({ key: '/wA=', keyEncoding: 'base64', value: 'binary key' })
 
-    const out = join(directory.path, 'backup.jsonl')
-    const toFile = await runInProcess(['export', '--db', db, '--out', out, '--json'])
+    const out = join(temporary.directory, 'backup.jsonl')
+    const toFile = await runInProcess(['export', '--db', temporary.db, '--out', out, '--json'])
     expect(JSON.parse(toFile.stdout)).toEqual({ exported: 3, out })
     expect(readFileSync(out, 'utf8')).toBe(stdout.stdout)
-    expect(readdirSync(directory.path).filter(name => name.includes('.tmp-'))).toEqual([])
+    expect(readdirSync(temporary.directory).filter(name => name.includes('.tmp-'))).toEqual([])
 
-    const copy = join(directory.path, 'copy')
+    const copy = join(temporary.directory, 'copy')
     expect((await runInProcess(['import', out, '--db', copy])).exitCode).toBe(0)
     const reopened = await open({ path: copy })
     try {
@@ -139,17 +132,17 @@ describe('livingdb export', () => {
 
   it('exports only a prefix, and reports in human form', async () => {
     const file = writeLines('data.jsonl', [record('a/1', 1), record('a/2', 2), record('b/1', 3)])
-    await runInProcess(['import', file, '--db', db])
-    const out = join(directory.path, 'a.jsonl')
-    const run = await runInProcess(['export', '--db', db, '--prefix', 'a/', '--out', out])
+    await runInProcess(['import', file, '--db', temporary.db])
+    const out = join(temporary.directory, 'a.jsonl')
+    const run = await runInProcess(['export', '--db', temporary.db, '--prefix', 'a/', '--out', out])
     expect(run.stdout).toBe(`exported 2 records to ${out}\n`)
     expect(jsonLines(readFileSync(out, 'utf8'))).toEqual([{ key: 'a/1', value: 1 }, { key: 'a/2', value: 2 }])
   })
 
   it('leaves no file behind when the output directory does not exist', async () => {
-    await runInProcess(['kv', 'put', 'a', '1', '--db', db])
-    const out = join(directory.path, 'missing', 'x.jsonl')
-    const run = await runInProcess(['export', '--db', db, '--out', out, '--json'])
+    await runInProcess(['kv', 'put', 'a', '1', '--db', temporary.db])
+    const out = join(temporary.directory, 'missing', 'x.jsonl')
+    const run = await runInProcess(['export', '--db', temporary.db, '--out', out, '--json'])
     expect(run.exitCode).toBe(1)
     expect(jsonError(run).code).toBe('IO_ERROR')
     expect(existsSync(out)).toBe(false)

@@ -1,17 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { join } from 'node:path'
-import { jsonError, jsonLines, runInProcess, temporaryDirectory } from './test-support/run-in-process.js'
+import { jsonError, jsonLines, runInProcess, useTemporaryDatabase } from './test-support/run-in-process.js'
 
-let directory: ReturnType<typeof temporaryDirectory>
-let db: string
+const temporary = useTemporaryDatabase({ beforeEach, afterEach })
 
-beforeEach(() => {
-  directory = temporaryDirectory()
-  db = join(directory.path, 'db')
-})
-afterEach(() => directory.remove())
-
-const kv = (...argv: string[]) => runInProcess(['kv', ...argv, '--db', db])
+const kv = (...argv: string[]) => runInProcess(['kv', ...argv, '--db', temporary.db])
 
 describe('livingdb kv', () => {
   it('puts JSON and raw strings, gets them back in human and JSON form', async () => {
@@ -85,9 +77,9 @@ describe('livingdb kv', () => {
     expect(JSON.parse((await kv('get', 'a', '--keyspace', 'tags', '--json')).stdout)).toEqual({ key: 'a', value: 'tagged' })
     expect((await kv('get', 'a')).stdout.trim()).toBe('1')
     expect((await kv('scan', '--keyspace', 'tags')).stdout).toBe('a\t"tagged"\n')
-    const exported = await runInProcess(['export', '--db', db, '--keyspace', 'tags'])
+    const exported = await runInProcess(['export', '--db', temporary.db, '--keyspace', 'tags'])
     expect(jsonLines(exported.stdout)).toEqual([{ key: 'a', value: 'tagged' }])
-    const stats = JSON.parse((await runInProcess(['stats', '--db', db, '--json'])).stdout)
+    const stats = JSON.parse((await runInProcess(['stats', '--db', temporary.db, '--json'])).stdout)
     expect(stats.keyspaces).toMatchObject({ default: 1, tags: 1 })
     expect((await kv('del', 'a', '--keyspace', 'tags')).exitCode).toBe(0)
     expect((await kv('get', 'a', '--keyspace', 'tags')).exitCode).toBe(1)

@@ -60,13 +60,18 @@ export class Output {
    */
   error(error: unknown): number {
     const known = LivingDbError.isInstance(error)
-    const code = known ? error.code : 'UNEXPECTED_ERROR'
-    const message = known ? error.message : `${error instanceof Error ? error.message : String(error)} (this is a bug in livingdb; rerun with LIVINGDB_DEBUG=1 for the stack trace and report it)`
+    const system = !known && isSystemError(error)
+    const code = known ? error.code : system ? 'IO_ERROR' : 'UNEXPECTED_ERROR'
+    const message = known
+      ? error.message
+      : system
+        ? `${error.message}. Check that the path exists and that you may read and write it.`
+        : `${error instanceof Error ? error.message : String(error)} (this is a bug in livingdb; rerun with LIVINGDB_DEBUG=1 for the stack trace and report it)`
     if (this.#json) {
       this.#io.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`)
     } else {
       this.#io.stderr.write(`livingdb: error ${code}: ${message}\n`)
-      if (!known && this.#io.env.LIVINGDB_DEBUG && error instanceof Error && error.stack) this.#io.stderr.write(`${error.stack}\n`)
+      if (!known && !system && this.#io.env.LIVINGDB_DEBUG && error instanceof Error && error.stack) this.#io.stderr.write(`${error.stack}\n`)
     }
     return known && error.code === 'CLI_USAGE' ? 2 : 1
   }
@@ -76,4 +81,9 @@ export class Output {
 export async function writeWithBackpressure(stream: WritableText, text: string): Promise<void> {
   if (stream.write(text) || stream.once === undefined) return
   await new Promise<void>(resolve => stream.once!('drain', resolve))
+}
+
+/** An operating-system error from node:fs and friends (`ENOENT`, `EACCES`, `ENOSPC`...). */
+function isSystemError(error: unknown): error is NodeJS.ErrnoException & Error {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && typeof (error as NodeJS.ErrnoException).syscall === 'string'
 }

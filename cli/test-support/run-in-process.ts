@@ -63,3 +63,23 @@ export function temporaryDirectory(prefix = 'livingdb-cli-'): { readonly path: s
 export function jsonLines(text: string): unknown[] {
   return text.split('\n').filter(line => line.trim() !== '').map(line => JSON.parse(line) as unknown)
 }
+
+/**
+ * Registers beforeEach/afterEach hooks that give each test a fresh temporary
+ * directory; `db` is a database path inside it that does not exist yet.
+ */
+export function useTemporaryDatabase(hooks: { readonly beforeEach: (run: () => void) => void; readonly afterEach: (run: () => void) => void }): { readonly directory: string; readonly db: string } {
+  let current: ReturnType<typeof temporaryDirectory> | undefined
+  hooks.beforeEach(() => {
+    current = temporaryDirectory()
+  })
+  hooks.afterEach(() => current?.remove())
+  return {
+    get directory() {
+      return current!.path
+    },
+    get db() {
+      return join(current!.path, 'db')
+    },
+  }
+}
