@@ -55,6 +55,32 @@ function typeOf(schema: Schema): string | undefined {
   return undefined
 }
 
+/** Property names (normalised) that read a field of an extracted item, in the order the fields are tried. */
+const ITEM_FIELD_NAMES: ReadonlyArray<readonly [readonly string[], string]> = [
+  [['name', 'text', 'value', 'entity', 'mention', 'surface', 'entityname'], 'name'],
+  [['type', 'kind', 'category', 'entitytype', 'label', 'class'], 'type'],
+  [['start', 'offset', 'begin', 'startoffset', 'startindex'], 'start'],
+  [['end', 'endoffset', 'endindex', 'stop'], 'end'],
+  [['phrase', 'topic', 'keyword', 'keyphrase', 'name', 'text', 'label', 'value', 'term'], 'phrase'],
+  [['weight', 'score', 'relevance', 'importance', 'salience', 'confidence', 'probability'], 'weight'],
+  [['count', 'frequency', 'occurrences', 'mentions'], 'count'],
+  [['subject', 'source', 'from', 'head', 'entity1', 'subjectname', 'actor'], 'subject'],
+  [['predicate', 'relation', 'relationship', 'verb', 'type', 'label', 'kind', 'relationtype'], 'predicate'],
+  [['object', 'target', 'to', 'tail', 'entity2', 'objectname'], 'object'],
+  [['confidence', 'score', 'probability', 'weight'], 'confidence'],
+]
+const ITEM_FIELDS: ReadonlyMap<string, readonly string[]> = (() => {
+  const map = new Map<string, string[]>()
+  for (const [names, field] of ITEM_FIELD_NAMES) {
+    for (const name of names) {
+      const fields = map.get(name) ?? []
+      if (!fields.includes(field)) fields.push(field)
+      map.set(name, fields)
+    }
+  }
+  return map
+})()
+
 function dedupeEntities(entities: readonly Entity[]): Entity[] {
   const seen = new Set<string>()
   return entities.filter((entity) => {
@@ -154,20 +180,11 @@ class SchemaFiller {
 
   /** The field of an extracted item (entity, topic, relationship) that a property name asks for. */
   private itemField(item: unknown, propertyName: string): unknown {
-    const record = item as Partial<Entity & Topic & Relationship>
-    const normal = normaliseName(propertyName)
-    const pick = (candidates: readonly string[], field: unknown): unknown => candidates.includes(normal) ? field : undefined
-    return pick(['name', 'text', 'value', 'entity', 'mention', 'surface', 'entityname'], record.name)
-      ?? pick(['type', 'kind', 'category', 'entitytype', 'label', 'class'], record.type)
-      ?? pick(['start', 'offset', 'begin', 'startoffset', 'startindex'], record.start)
-      ?? pick(['end', 'endoffset', 'endindex', 'stop'], record.end)
-      ?? pick(['phrase', 'topic', 'keyword', 'keyphrase', 'name', 'text', 'label', 'value', 'term'], record.phrase)
-      ?? pick(['weight', 'score', 'relevance', 'importance', 'salience', 'confidence', 'probability'], record.weight)
-      ?? pick(['count', 'frequency', 'occurrences', 'mentions'], record.count)
-      ?? pick(['subject', 'source', 'from', 'head', 'entity1', 'subjectname', 'actor'], record.subject)
-      ?? pick(['predicate', 'relation', 'relationship', 'verb', 'type', 'label', 'kind', 'relationtype'], record.predicate)
-      ?? pick(['object', 'target', 'to', 'tail', 'entity2', 'objectname'], record.object)
-      ?? pick(['confidence', 'score', 'probability', 'weight'], record.confidence)
+    const fields = ITEM_FIELDS.get(normaliseName(propertyName))
+    if (fields === undefined) return undefined
+    const record = item as Readonly<Record<string, unknown>>
+    for (const field of fields) if (record[field] !== undefined) return record[field]
+    return undefined
   }
 
   /** True when an optional property about `semantic` would only get an empty value (so it is left out). */

@@ -37,12 +37,19 @@ export function normaliseName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '')
 }
 
+const semanticCache = new Map<string, Semantic | null>()
+const SEMANTIC_CACHE_LIMIT = 5_000
+
 /** The semantic of a property name, or undefined when the offline model does not recognise it. */
 export function semanticOf(name: string): Semantic | undefined {
+  const cached = semanticCache.get(name)
+  if (cached !== undefined) return cached ?? undefined
   const normal = normaliseName(name)
-  if (normal.length === 0) return undefined
-  for (const [pattern, semantic] of RULES) if (pattern.test(normal)) return semantic
-  return undefined
+  let found: Semantic | null = null
+  if (normal.length > 0) for (const [pattern, semantic] of RULES) if (pattern.test(normal)) { found = semantic; break }
+  if (semanticCache.size >= SEMANTIC_CACHE_LIMIT) semanticCache.clear()
+  semanticCache.set(name, found)
+  return found ?? undefined
 }
 
 /** Reads a `task: entities|topics|relationships|summary` marker from a system prompt. */
