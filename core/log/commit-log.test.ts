@@ -145,6 +145,26 @@ describe('CommitLog', () => {
     await log.close()
   })
 
+  it('reads with CRC checks by default, and can trust the open scan for the recovery replay', async () => {
+    const fs = new FaultFileSystem()
+    const writer = CommitLog.open({ fs, directory: DIRECTORY, durability: 'none' })
+    for (let txnId = 1; txnId <= 10; txnId++) await writer.append(record(txnId))
+    await writer.close()
+    const log = CommitLog.open({ fs, directory: DIRECTORY, durability: 'none' })
+    await log.append(record(11))
+    expect([...log.read({ fromTxnId: 0, trustOpenScan: true })]).toEqual([...log.read({ fromTxnId: 0 })])
+    expect(txnIds(log)).toHaveLength(11)
+    // Damage made after open is caught by a normal read, with file and offset.
+    const file = `${DIRECTORY}/${segmentFileName(1)}`
+    const bytes = fs.readFile(file).slice()
+    bytes[400] = bytes[400]! ^ 0x01
+    fs.writeFile(file, bytes)
+    const error = catchSync(() => txnIds(log))
+    expect(error.code).toBe('CORRUPT_LOG')
+    expect(error.details.file).toBe(file)
+    await log.close()
+  })
+
   it('rejects bad records and non-increasing txn ids with typed errors', async () => {
     const log = CommitLog.open({ fs: new FaultFileSystem(), directory: DIRECTORY, durability: 'strict' })
     await log.append(record(5))

@@ -27,6 +27,8 @@ export interface SegmentState {
   lastRecordTxnId: number
   records: number
   end: number
+  /** Bytes verified by the open() scan (0 for segments created since). */
+  readonly verifiedEnd: number
 }
 
 /**
@@ -72,7 +74,7 @@ export class CommitLog {
     recovered: { segments: RecoveredSegment[]; lastTxnId: number },
     relaxedIntervalMs: number,
   ) {
-    this.segments = recovered.segments.map((segment) => ({ ...segment }))
+    this.segments = recovered.segments.map((segment) => ({ ...segment, verifiedEnd: segment.end }))
     this.appendedTxnId = recovered.lastTxnId
     const last = this.segments.at(-1)
     if (last !== undefined) {
@@ -167,10 +169,19 @@ export class CommitLog {
    * Records with `fromTxnId <= txnId <= toTxnId`, in order, read from the
    * files; only records already written are seen, so it is safe while
    * appends continue. Records released by {@link releaseBefore} are gone:
-   * compare `fromTxnId` with {@link firstTxnId}.
+   * compare `fromTxnId` with {@link firstTxnId}. Every record's CRC is
+   * checked, except with `trustOpenScan: true`, which skips re-checking the
+   * bytes {@link CommitLog.open} verified (for the recovery replay right after
+   * open: it saves a second CRC pass over the whole log).
    */
-  read(options: { readonly fromTxnId: number; readonly toTxnId?: number }): Iterable<CommitRecord> {
-    return readLogRecords({ fs: this.fs, segments: this.segments, fromTxnId: options.fromTxnId, toTxnId: options.toTxnId ?? Number.MAX_SAFE_INTEGER })
+  read(options: { readonly fromTxnId: number; readonly toTxnId?: number; readonly trustOpenScan?: boolean }): Iterable<CommitRecord> {
+    return readLogRecords({
+      fs: this.fs,
+      segments: this.segments,
+      fromTxnId: options.fromTxnId,
+      toTxnId: options.toTxnId ?? Number.MAX_SAFE_INTEGER,
+      trustOpenScan: options.trustOpenScan === true,
+    })
   }
 
   /** Deletes whole segments whose records are all < `txnId`. The active (last) segment is always kept. */
@@ -291,7 +302,7 @@ export class CommitLog {
     handle.sync()
     this.allocatedEnd = SEGMENT_HEADER_BYTES
     this.fs.syncDirectory(this.directory)
-    const segment: SegmentState = { name, path: filePath, firstTxnId, firstRecordTxnId: 0, lastRecordTxnId: 0, records: 0, end: SEGMENT_HEADER_BYTES }
+    const segment: SegmentState = { name, path: filePath, firstTxnId, firstRecordTxnId: 0, lastRecordTxnId: 0, records: 0, end: SEGMENT_HEADER_BYTES, verifiedEnd: 0 }
     this.segments.push(segment)
     return segment
   }

@@ -9,6 +9,8 @@ interface ReadableSegment {
   readonly path: string
   readonly firstTxnId: number
   readonly end: number
+  /** Bytes the open() scan verified (CRC and structure). */
+  readonly verifiedEnd: number
 }
 
 /** Arguments of {@link readLogRecords}. */
@@ -18,6 +20,8 @@ export interface ReadLogRecordsArgs {
   readonly segments: readonly ReadableSegment[]
   readonly fromTxnId: number
   readonly toTxnId: number
+  /** Skip re-checking CRCs of bytes the open() scan verified (the recovery replay right after open). */
+  readonly trustOpenScan: boolean
 }
 
 /**
@@ -26,7 +30,7 @@ export interface ReadLogRecordsArgs {
  * the reader reaches it, so it never sees a half-written record.
  */
 export function* readLogRecords(args: ReadLogRecordsArgs): Generator<CommitRecord, void, undefined> {
-  const { fs, segments, fromTxnId, toTxnId } = args
+  const { fs, segments, fromTxnId, toTxnId, trustOpenScan } = args
   if (!Number.isFinite(fromTxnId) || !Number.isFinite(toTxnId)) {
     throw new StorageError('INVALID_ARGUMENT', `read() needs finite txn ids, got from ${String(fromTxnId)} to ${String(toTxnId)}.`)
   }
@@ -38,7 +42,7 @@ export function* readLogRecords(args: ReadLogRecordsArgs): Generator<CommitRecor
     if (end > SEGMENT_HEADER_BYTES) {
       const handle = fs.open(segment.path, { readOnly: true })
       try {
-        const cursor = new FrameCursor(handle, SEGMENT_HEADER_BYTES, end, false)
+        const cursor = new FrameCursor(handle, SEGMENT_HEADER_BYTES, end, 'checksum', trustOpenScan ? segment.verifiedEnd : 0)
         for (;;) {
           const step = cursor.next()
           if (step.kind === 'end') break

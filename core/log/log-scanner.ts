@@ -134,23 +134,23 @@ function scanSegment(args: SegmentScanArgs): { segment: ScannedSegment; damage?:
   let records = 0
   let firstRecordTxnId = 0
   let lastTxnId = args.previousTxnId
+  const segmentUpTo = (validEnd: number): ScannedSegment => ({ ...emptySegment, firstRecordTxnId, lastRecordTxnId: records > 0 ? lastTxnId : 0, records, validEnd })
   for (;;) {
     const step = cursor.next()
     if (step.kind === 'end') break
-    const segmentSoFar = (): ScannedSegment => ({ ...emptySegment, firstRecordTxnId, lastRecordTxnId: records > 0 ? lastTxnId : 0, records, validEnd: step.offset })
     if (step.kind === 'damaged') {
       const intact = findIntactFrameAfter(handle, step.offset, fileSize)
       const kind = isLast && intact === undefined ? 'torn-tail' : 'corrupt'
       const reason = !isLast && intact === undefined ? `${step.reason} (in a segment that is not the last one)` : step.reason
-      return { segment: segmentSoFar(), damage: damageAt(kind, step.offset, reason, lastTxnId, intact) }
+      return { segment: segmentUpTo(step.offset), damage: damageAt(kind, step.offset, reason, lastTxnId, intact) }
     }
     if (step.txnId <= lastTxnId || step.txnId < args.firstTxnId || step.txnId >= args.nextFirstTxnId) {
       const reason = `record txn id ${step.txnId} is out of order (previous ${lastTxnId}, segment range ${args.firstTxnId}..${args.nextFirstTxnId - 1})`
-      return { segment: segmentSoFar(), damage: damageAt('corrupt', step.offset, reason, lastTxnId, step.offset) }
+      return { segment: segmentUpTo(step.offset), damage: damageAt('corrupt', step.offset, reason, lastTxnId, step.offset) }
     }
     if (records === 0) firstRecordTxnId = step.txnId
     records++
     lastTxnId = step.txnId
   }
-  return { segment: { ...emptySegment, firstRecordTxnId, lastRecordTxnId: records > 0 ? lastTxnId : 0, records, validEnd: cursor.position } }
+  return { segment: segmentUpTo(cursor.position) }
 }

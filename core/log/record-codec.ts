@@ -171,13 +171,20 @@ export type FrameCheck =
   | { readonly status: 'invalid'; readonly reason: string }
 
 /**
- * Checks the framed record at `source[offset..limit)` without allocating:
- * length range, CRC and (unless `checkStructure` is false, for callers that
- * decode the payload next anyway) the payload structure. `incomplete` means
- * the frame runs past `limit` (`needed` is its full size, already bounded by
- * {@link MAX_PAYLOAD_BYTES}).
+ * How much {@link checkFrame} verifies: `full` = length, CRC and payload
+ * structure; `checksum` = length and CRC (for callers that decode the payload
+ * next, which checks the structure); `length` = length and txn id only (for
+ * bytes this process verified moments ago, e.g. the recovery replay right
+ * after the open scan).
  */
-export function checkFrame(source: Uint8Array, offset: number, limit: number, checkStructure = true): FrameCheck {
+export type FrameCheckLevel = 'full' | 'checksum' | 'length'
+
+/**
+ * Checks the framed record at `source[offset..limit)` without allocating, as
+ * far as `level` says. `incomplete` means the frame runs past `limit`
+ * (`needed` is its full size, already bounded by {@link MAX_PAYLOAD_BYTES}).
+ */
+export function checkFrame(source: Uint8Array, offset: number, limit: number, level: FrameCheckLevel = 'full'): FrameCheck {
   if (limit - offset < RECORD_FRAME_BYTES) return { status: 'incomplete', needed: RECORD_FRAME_BYTES }
   const length = readUint32(source, offset + 4)
   if (length < MIN_PAYLOAD_BYTES || length > MAX_PAYLOAD_BYTES) {
@@ -185,8 +192,8 @@ export function checkFrame(source: Uint8Array, offset: number, limit: number, ch
   }
   const end = offset + RECORD_FRAME_BYTES + length
   if (end > limit) return { status: 'incomplete', needed: RECORD_FRAME_BYTES + length }
-  if (crc32c(source, offset + 4, end) !== readUint32(source, offset)) return { status: 'invalid', reason: 'checksum mismatch' }
-  const problem = checkStructure ? walkPayload(source, offset + RECORD_FRAME_BYTES, end, undefined) : readTxnId(source, offset + RECORD_FRAME_BYTES)
+  if (level !== 'length' && crc32c(source, offset + 4, end) !== readUint32(source, offset)) return { status: 'invalid', reason: 'checksum mismatch' }
+  const problem = level === 'full' ? walkPayload(source, offset + RECORD_FRAME_BYTES, end, undefined) : readTxnId(source, offset + RECORD_FRAME_BYTES)
   if (typeof problem === 'string') return { status: 'invalid', reason: problem }
   return { status: 'valid', txnId: problem, end }
 }

@@ -1,6 +1,6 @@
 import { crc32c } from '../checksum/crc32c.js'
 import type { FileHandle } from '../file/index.js'
-import { checkFrame, MAX_PAYLOAD_BYTES, MIN_PAYLOAD_BYTES, readUint32, RECORD_FORMAT_VERSION, RECORD_FRAME_BYTES } from './record-codec.js'
+import { checkFrame, type FrameCheckLevel, MAX_PAYLOAD_BYTES, MIN_PAYLOAD_BYTES, readUint32, RECORD_FORMAT_VERSION, RECORD_FRAME_BYTES } from './record-codec.js'
 
 /**
  * A log segment is `<20-digit first txn id>.log`: a 24-byte header, then
@@ -80,12 +80,16 @@ export class FrameCursor {
   private bufferLength = 0
   private offset: number
 
-  /** `checkStructure: false` skips the payload walk (for readers that decode every payload anyway). */
+  /**
+   * `level` is how much each frame is checked (see {@link FrameCheckLevel});
+   * frames ending at or before `trustedEnd` are checked at level `length` only.
+   */
   constructor(
     private readonly handle: FileHandle,
     start: number,
     private readonly end: number,
-    private readonly checkStructure = true,
+    private readonly level: FrameCheckLevel = 'full',
+    private readonly trustedEnd = 0,
     chunkBytes = SCAN_CHUNK_BYTES,
   ) {
     this.buffer = new Uint8Array(Math.max(RECORD_FRAME_BYTES + MIN_PAYLOAD_BYTES, Math.min(chunkBytes, end - start)))
@@ -102,7 +106,8 @@ export class FrameCursor {
     for (;;) {
       if (this.offset >= this.end) return { kind: 'end' }
       const relative = this.offset - this.bufferStart
-      const check = checkFrame(this.buffer, relative, this.bufferLength, this.checkStructure)
+      const trusted = this.offset < this.trustedEnd && this.offset + RECORD_FRAME_BYTES <= this.bufferStart + this.bufferLength && this.offset + RECORD_FRAME_BYTES + readUint32(this.buffer, relative + 4) <= this.trustedEnd
+      const check = checkFrame(this.buffer, relative, this.bufferLength, trusted ? 'length' : this.level)
       if (check.status === 'valid') {
         const offset = this.offset
         this.offset = this.bufferStart + check.end
