@@ -57,10 +57,10 @@ export class Database {
   private writerState: DatabaseState
   private published: DatabaseState
   private generation: number
-  private lockTail: Promise<void> = Promise.resolve()
   private lockHeld = false
-  private lockWaiters = 0
-  private publishTail: Promise<void> = Promise.resolve()
+  private readonly lockQueue: (() => void)[] = []
+  private readonly pendingCommits: PendingCommit[] = []
+  private readonly settledWaiters: (() => void)[] = []
   private failure: StorageError | undefined
   private closed = false
   private closing: Promise<void> | undefined
@@ -231,14 +231,15 @@ export class Database {
       throw new LivingDbError('INVALID_ARGUMENT', `write option origin must be a non-empty string of at most 256 characters, e.g. 'app' or 'plugin:topics'.`, { details: { option: 'origin' } })
     }
     if (typeof callback !== 'function') throw new LivingDbError('INVALID_ARGUMENT', 'write() takes a callback: db.write(tx => { tx.put(key, value) }).')
-    const release = await this.acquireWriter(options.wait !== false)
+    const release = this.acquireWriter(options.wait !== false) ?? (await this.waitForWriter())
     let durable: Promise<void>
     let state: DatabaseState
     try {
       this.assertWritable()
       const transaction = new WriteTransaction(this, this.writerState, origin, keyspace)
       try {
-        await callback(transaction)
+        const result = callback(transaction)
+        if (isThenable(result)) await result
       } finally {
         transaction.finish()
       }
@@ -261,36 +262,82 @@ export class Database {
     } finally {
       release()
     }
-    const previous = this.publishTail
-    const publication = (async () => {
-      try {
-        await durable
-      } catch (error) {
-        throw this.fail(error)
-      }
-      await previous
-      if (this.failure) throw this.failure
-      this.publish(state)
-    })()
-    this.publishTail = publication.catch(() => undefined)
-    await publication
+    await this.awaitPublication(state, durable)
     return { txnId: state.txnId }
   }
 
-  private async acquireWriter(wait: boolean): Promise<() => void> {
-    if (!wait && (this.lockHeld || this.lockWaiters > 0)) {
+  /**
+   * Resolves once `state` is durable and every earlier commit is published,
+   * then publishes it. Commits made durable by one shared fsync are published
+   * together, so their writers all resume in the same turn (group commit).
+   */
+  private awaitPublication(state: DatabaseState, durable: Promise<void>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const entry: PendingCommit = { state, outcome: 'pending', resolve, reject }
+      this.pendingCommits.push(entry)
+      durable.then(
+        () => {
+          entry.outcome = 'durable'
+          this.drainPublications()
+        },
+        (error: unknown) => {
+          this.fail(error)
+          entry.outcome = 'failed'
+          this.drainPublications()
+        },
+      )
+    })
+  }
+
+  private drainPublications(): void {
+    while (this.pendingCommits.length > 0 && this.pendingCommits[0]!.outcome !== 'pending') {
+      const entry = this.pendingCommits.shift()!
+      if (entry.outcome === 'durable' && !this.failure) {
+        this.publish(entry.state)
+        entry.resolve()
+      } else {
+        entry.reject(this.failure)
+      }
+    }
+    if (this.pendingCommits.length === 0) {
+      for (const wake of this.settledWaiters.splice(0)) wake()
+    }
+  }
+
+  /** Resolves when every applied commit is published or rejected. */
+  private publicationsSettled(): Promise<void> {
+    if (this.pendingCommits.length === 0) return Promise.resolve()
+    return new Promise<void>((resolve) => this.settledWaiters.push(resolve))
+  }
+
+  /** Takes the write lock at once when it is free; throws `WRITE_BUSY` when busy and `wait` is false; undefined means queue. */
+  private acquireWriter(wait: boolean): (() => void) | undefined {
+    if (!this.lockHeld && this.lockQueue.length === 0) {
+      this.lockHeld = true
+      return this.lockReleaser()
+    }
+    if (!wait) {
       throw new LivingDbError('WRITE_BUSY', 'Another write transaction is running and this write asked not to wait ({ wait: false }). Retry later, or omit wait to queue.')
     }
-    this.lockWaiters++
-    const previous = this.lockTail
-    let release!: () => void
-    this.lockTail = new Promise<void>((resolve) => (release = resolve))
-    await previous
-    this.lockWaiters--
-    this.lockHeld = true
+    return undefined
+  }
+
+  private waitForWriter(): Promise<() => void> {
+    return new Promise((resolve) =>
+      this.lockQueue.push(() => {
+        this.lockHeld = true
+        resolve(this.lockReleaser())
+      }),
+    )
+  }
+
+  private lockReleaser(): () => void {
+    let released = false
     return () => {
+      if (released) return
+      released = true
       this.lockHeld = false
-      release()
+      this.lockQueue.shift()?.()
     }
   }
 
@@ -343,10 +390,10 @@ export class Database {
   private async checkpointOnce(): Promise<void> {
     const pageFile = this.parts.pageFile
     if (!pageFile || this.failure) return
-    const release = await this.acquireWriter(true)
+    const release = this.acquireWriter(true) ?? (await this.waitForWriter())
     let meta
     try {
-      await this.publishTail
+      await this.publicationsSettled()
       if (this.failure) throw this.failure
       const state = this.published
       if (state.txnId === pageFile.meta.checkpointTxnId && this.bytesSinceCheckpoint === 0) return
@@ -452,9 +499,9 @@ export class Database {
   }
 
   private async closeOnce(): Promise<void> {
-    const release = await this.acquireWriter(true)
+    const release = this.acquireWriter(true) ?? (await this.waitForWriter())
     release()
-    await this.publishTail
+    await this.publicationsSettled()
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
     let failure: unknown
@@ -479,6 +526,18 @@ export class Database {
     }
     if (failure) throw failure
   }
+}
+
+/** A commit applied by the writer and waiting to become durable and visible. */
+interface PendingCommit {
+  readonly state: DatabaseState
+  outcome: 'pending' | 'durable' | 'failed'
+  readonly resolve: () => void
+  readonly reject: (error: unknown) => void
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
 }
 
 /** What `db.stats()` returns. */

@@ -226,7 +226,8 @@ function readLength(source: Uint8Array, end: number): number {
 }
 
 /**
- * Walks a payload; when `ops` is given, pushes decoded operations (copies).
+ * Walks a payload; when `ops` is given, pushes decoded operations whose keys
+ * and values are views into `source` (callers pass a copy they own).
  * Returns the txn id, or a string naming the structural problem.
  */
 function walkPayload(source: Uint8Array, start: number, end: number, ops: LogOperation[] | undefined): number | string {
@@ -261,8 +262,8 @@ function walkPayload(source: Uint8Array, start: number, end: number, ops: LogOpe
     if (ops !== undefined) {
       const keyspace = decodeString(source, keyspaceStart, keyspaceStart + keyspaceLength)
       if (keyspace === undefined) return 'keyspace is not valid UTF-8'
-      const key = source.slice(keyStart, keyStart + keyLength)
-      ops.push(type === OP_PUT ? { type: 'put', keyspace, key, value: source.slice(valueStart, valueStart + valueLength) } : { type: 'delete', keyspace, key })
+      const key = source.subarray(keyStart, keyStart + keyLength)
+      ops.push(type === OP_PUT ? { type: 'put', keyspace, key, value: source.subarray(valueStart, valueStart + valueLength) } : { type: 'delete', keyspace, key })
     }
   }
   return cursor === end ? txnId : `${end - cursor} trailing bytes after the last op`
@@ -303,18 +304,20 @@ function decodeUtf8(source: Uint8Array, start: number, end: number): string | un
 
 /**
  * Decodes the payload of a frame already accepted by {@link checkFrame}.
- * Keys and values are copies (the source buffer may be reused).
- * Throws `CorruptionError('CORRUPT_LOG')` if the payload is malformed.
+ * The payload is copied once; keys and values are views into that copy, so
+ * the source buffer may be reused. Throws `CorruptionError('CORRUPT_LOG')` if
+ * the payload is malformed.
  */
 export function decodePayload(source: Uint8Array, start: number, end: number): CommitRecord {
+  const payload = source.slice(start, end)
   const ops: LogOperation[] = []
-  const txnId = walkPayload(source, start, end, ops)
+  const txnId = walkPayload(payload, 0, payload.length, ops)
   if (typeof txnId === 'string') throw new CorruptionError('CORRUPT_LOG', `Commit record is malformed: ${txnId}.`, { details: { reason: txnId } })
-  const originLength = readVaruintAt(source, start + 18)
-  const originStart = start + 18 + varuintSize(originLength)
-  const origin = decodeString(source, originStart, originStart + originLength)
+  const originLength = readVaruintAt(payload, 18)
+  const originStart = 18 + varuintSize(originLength)
+  const origin = decodeString(payload, originStart, originStart + originLength)
   if (origin === undefined) throw new CorruptionError('CORRUPT_LOG', 'Commit record origin is not valid UTF-8.', { details: { reason: 'origin utf8' } })
-  float64Bytes.set(source.subarray(start + 10, start + 18))
+  float64Bytes.set(payload.subarray(10, 18))
   return { txnId, timestamp: float64Scratch[0]!, origin, ops }
 }
 
