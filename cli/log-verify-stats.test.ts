@@ -135,6 +135,14 @@ describe('livingdb verify', () => {
     expect(log.stderr).toBe('')
   })
 
+  it('draws a progress bar on a terminal only', async () => {
+    const tty = await runInProcess(['verify', '--db', db], { tty: true })
+    expect(tty.stderr).toMatch(/\r\x1b\[Kverify █+ 100% \d+\/\d+/)
+    expect(tty.stderr.endsWith('\r\x1b[K')).toBe(true)
+    expect((await runInProcess(['verify', '--db', db])).stderr).toBe('')
+    expect((await runInProcess(['verify', '--db', db, '--json'], { tty: true })).stderr).toBe('')
+  })
+
   it('refuses a missing directory', async () => {
     const run = await runInProcess(['verify', '--db', join(directory.path, 'nothing'), '--json'])
     expect(run.exitCode).toBe(1)

@@ -81,4 +81,10 @@ describe('livingdb command dispatch and help', () => {
     const documentation = readFileSync(new URL('../docs/cli.md', import.meta.url), 'utf8')
     for (const command of ALL_COMMANDS) expect(documentation, command.path.join(' ')).toContain(`livingdb ${command.path.join(' ')}`)
   })
+
+  it('keeps stderr machine-readable for a missing command with --json', async () => {
+    const run = await runInProcess(['kv', '--json'])
+    expect(run.exitCode).toBe(2)
+    expect(jsonError(run)).toMatchObject({ code: 'CLI_USAGE', message: expect.stringContaining('livingdb kv needs a command') })
+  })
 })

@@ -56,6 +56,10 @@ async function dispatch(args: RunCliArgs & { readonly commands: readonly Command
       throw usageError(`Unknown command "${next.text}" for ${where}.${guess === undefined ? '' : ` Did you mean "${guess}"?`}`, prefix.join(' '))
     }
     const help = groupHelp({ prefix, commands, version: packageVersion() })
+    if (!wantsHelp && argv.includes('--json')) {
+      const where = prefix.length === 0 ? 'livingdb' : `livingdb ${prefix.join(' ')}`
+      throw usageError(`${where} needs a command.`, prefix.join(' '))
+    }
     if (wantsHelp) {
       output.line(help.trimEnd())
       return 0
