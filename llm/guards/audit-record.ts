@@ -40,6 +40,10 @@ const WITHOUT_HASH: ReadonlySet<string> = new Set(['hash'])
 
 /** The hash of a record: over its canonical JSON without the `hash` field. */
 export function auditHash(record: Readonly<Record<string, unknown>>, hmacKey?: string): string {
-  const text = canonicalJson(record, WITHOUT_HASH)
+  return digestAuditText(canonicalJson(record, WITHOUT_HASH), hmacKey)
+}
+
+/** sha256 (or HMAC-SHA256 with `hmacKey`) of a record's canonical JSON text, hex. */
+export function digestAuditText(text: string, hmacKey?: string): string {
   return hmacKey === undefined ? sha256Hex(text) : createHmac('sha256', hmacKey).update(text).digest('hex')
 }

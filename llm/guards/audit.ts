@@ -3,7 +3,7 @@ import type { CallContext, ModelMiddleware } from '../spec/index.js'
 import type { AuditStore } from '../stores/index.js'
 import { withCallFacts, type CallFacts } from './call-facts.js'
 import { requestHash } from './canonical-json.js'
-import { auditHash, GENESIS_HASH, type AuditRecord } from './audit-record.js'
+import { digestAuditText, GENESIS_HASH, type AuditRecord } from './audit-record.js'
 import type { GuardClock } from './guard-clock.js'
 import { errorCodeOf } from './guard-error.js'
 import { costOf, createPriceLookup, type PricingTable } from './pricing.js'
@@ -68,27 +68,31 @@ export function createAuditGuard(options: AuditGuardOptions): ModelMiddleware {
     const inputTokens = cached ? 0 : (args.usage?.inputTokens ?? 0)
     const outputTokens = cached ? 0 : (args.usage?.outputTokens ?? 0)
     const price = priceOf(args.provider, args.modelId)
+    const task = args.context.task
+    const errorCode = args.error === undefined ? undefined : errorCodeOf(args.error)
+    // Keys in sorted order (and no undefined values), so JSON.stringify gives the
+    // canonical JSON that verifyAuditLog recomputes, at native speed.
     const body: Omit<AuditRecord, 'hash'> = {
-      seq: current.nextSeq,
-      prevHash: current.lastHash,
-      time: new Date(args.startedAt).toISOString(),
-      scope: args.context.scope,
-      ...(args.context.task === undefined ? {} : { task: args.context.task }),
-      kind: args.kind,
-      provider: args.provider,
-      model: args.modelId,
-      requestHash: facts.requestHash ?? args.hashOf(),
-      inputTokens,
-      outputTokens,
-      costUsd: facts.costUsd ?? (cached || price === undefined ? 0 : costOf(price, { inputTokens, outputTokens })),
-      latencyMs: Math.round((performance.now() - args.started) * 1000) / 1000,
-      outcome: args.error !== undefined ? 'error' : cached ? 'cached' : 'ok',
-      ...(args.error === undefined ? {} : { errorCode: errorCodeOf(args.error) }),
-      redactions: facts.redactions ?? {},
-      ...(facts.ledgerEntryId === undefined ? {} : { ledgerEntryId: facts.ledgerEntryId }),
       ...(facts.attempts === undefined ? {} : { attempts: facts.attempts }),
+      costUsd: facts.costUsd ?? (cached || price === undefined ? 0 : costOf(price, { inputTokens, outputTokens })),
+      ...(errorCode === undefined ? {} : { errorCode }),
+      inputTokens,
+      kind: args.kind,
+      latencyMs: Math.round((performance.now() - args.started) * 1000) / 1000,
+      ...(facts.ledgerEntryId === undefined ? {} : { ledgerEntryId: facts.ledgerEntryId }),
+      model: args.modelId,
+      outcome: args.error !== undefined ? 'error' : cached ? 'cached' : 'ok',
+      outputTokens,
+      prevHash: current.lastHash,
+      provider: args.provider,
+      redactions: sortedCounts(facts.redactions),
+      requestHash: facts.requestHash ?? args.hashOf(),
+      scope: args.context.scope,
+      seq: current.nextSeq,
+      ...(task === undefined ? {} : { task }),
+      time: new Date(args.startedAt).toISOString(),
     }
-    const hash = auditHash(body, hmacKey)
+    const hash = digestAuditText(JSON.stringify(body), hmacKey)
     current.nextSeq++
     current.lastHash = hash
     await store.append({ ...body, hash })
@@ -127,4 +131,13 @@ export function createAuditGuard(options: AuditGuardOptions): ModelMiddleware {
     wrapEmbed: ({ request, model, context, next }) =>
       observe({ kind: 'embed', request, model, context, next, usageOf: (result) => ({ inputTokens: result.usage.inputTokens, outputTokens: 0 }) }),
   }
+}
+
+function sortedCounts(counts: Readonly<Record<string, number>> | undefined): Readonly<Record<string, number>> {
+  if (counts === undefined) return {}
+  const keys = Object.keys(counts)
+  if (keys.length < 2) return counts
+  const sorted: Record<string, number> = {}
+  for (const key of keys.sort()) sorted[key] = counts[key]!
+  return sorted
 }

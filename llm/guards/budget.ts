@@ -89,6 +89,22 @@ export function createBudgetGuard(options: BudgetGuardOptions): ModelMiddleware 
     return limits
   }
 
+  /** Counter keys (tokens, cost for each period) of a scope's current windows; rebuilt when the minute changes. */
+  const keysByScope = new Map<string, { readonly minuteStart: number; readonly keys: readonly string[] }>()
+  function keysFor(scope: string, time: number): readonly string[] {
+    const minuteStart = time - (((time % 60_000) + 60_000) % 60_000)
+    const cached = keysByScope.get(scope)
+    if (cached !== undefined && cached.minuteStart === minuteStart) return cached.keys
+    const iso = new Date(time).toISOString()
+    const keys = BUDGET_PERIODS.flatMap((period) => {
+      const windowStart = windowStartOf(period, iso)
+      return [budgetCounterKey(scope, period, windowStart, 'tokens'), budgetCounterKey(scope, period, windowStart, 'costUsd')]
+    })
+    if (keysByScope.size > 10_000) keysByScope.clear()
+    keysByScope.set(scope, { minuteStart, keys })
+    return keys
+  }
+
   function priceFor(provider: string, modelId: string): ModelPrice {
     const price = priceOf(provider, modelId)
     if (price !== undefined) return price
@@ -124,15 +140,14 @@ export function createBudgetGuard(options: BudgetGuardOptions): ModelMiddleware 
     const price = priceFor(args.provider, args.modelId)
     const reservedTokens = args.estimate.inputTokens + args.estimate.outputTokens
     const reservedCost = costOf(price, args.estimate)
-    const iso = new Date(now()).toISOString()
+    const keys = keysFor(args.scope, now())
     const limits = limitsFor(args.scope)
     const charges: CounterCharge[] = []
-    for (const period of BUDGET_PERIODS) {
-      const windowStart = windowStartOf(period, iso)
-      const limit = limits[period]
+    for (let index = 0; index < BUDGET_PERIODS.length; index++) {
+      const limit = limits[BUDGET_PERIODS[index]!]
       charges.push(
-        { key: budgetCounterKey(args.scope, period, windowStart, 'tokens'), amount: reservedTokens, ...(limit?.tokens === undefined ? {} : { limit: limit.tokens }) },
-        { key: budgetCounterKey(args.scope, period, windowStart, 'costUsd'), amount: reservedCost, ...(limit?.costUsd === undefined ? {} : { limit: limit.costUsd }) },
+        { key: keys[2 * index]!, amount: reservedTokens, ...(limit?.tokens === undefined ? {} : { limit: limit.tokens }) },
+        { key: keys[2 * index + 1]!, amount: reservedCost, ...(limit?.costUsd === undefined ? {} : { limit: limit.costUsd }) },
       )
     }
     const reservation = await store.reserve({ charges })
@@ -161,7 +176,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): ModelMiddleware 
       const { request: tracked, facts } = withCallFacts(request)
       return guarded({
         scope: context.scope, provider: model.provider, modelId: model.modelId,
-        estimate: { inputTokens: Math.ceil(inputCharacters(tracked) / 4), outputTokens: tracked.maxOutputTokens ?? defaultMaxOutputTokens },
+        estimate: { inputTokens: Math.ceil((facts.inputCharacters ??= inputCharacters(tracked)) / 4), outputTokens: tracked.maxOutputTokens ?? defaultMaxOutputTokens },
         run: async () => {
           const result = await next(tracked)
           return { result, ...result.usage, cached: facts.ledgerHit === true }

@@ -17,6 +17,8 @@ export interface CallFacts {
   costUsd?: number
   /** Model attempts made by the rate-limit guard (1 = no retry). */
   attempts?: number
+  /** Characters the request sends (see `inputCharacters`), computed once for budget and rate limit. */
+  inputCharacters?: number
 }
 
 /**

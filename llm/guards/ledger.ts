@@ -62,15 +62,17 @@ export function createLedgerGuard(options: LedgerGuardOptions): ModelMiddleware 
     throw new LivingDbError('INVALID_ARGUMENT', `Ledger mode ${JSON.stringify(mode)} is not one of "read-write", "replay" or "off".`, { details: { mode: String(mode) } })
   }
   const { store, onEntry } = options
-  const inFlight = new Map<string, Promise<{ text: string; hit: boolean }>>()
+  /** What a lookup found: the stored text, and for the call that recorded it, the value itself. */
+  type Answer = { readonly text: string; readonly hit: boolean; readonly value?: unknown }
+  const inFlight = new Map<string, Promise<Answer>>()
 
   async function lookupOrCall(args: {
     readonly kind: 'generate' | 'embed'
     readonly hash: string
     readonly provider: string
     readonly modelId: string
-    readonly call: () => Promise<string>
-  }): Promise<{ text: string; hit: boolean }> {
+    readonly call: () => Promise<{ readonly text: string; readonly value: unknown }>
+  }): Promise<Answer> {
     const stored = await store.get(args.hash)
     if (stored !== undefined) return { text: stored, hit: true }
     if (mode === 'replay') {
@@ -81,15 +83,15 @@ export function createLedgerGuard(options: LedgerGuardOptions): ModelMiddleware 
         { details: { requestHash: args.hash, provider: args.provider, modelId: args.modelId, kind: args.kind } },
       )
     }
-    const text = await args.call()
+    const { text, value } = await args.call()
     await store.put(args.hash, text)
-    return { text, hit: false }
+    return { text, hit: false, value }
   }
 
   /** One lookup (and at most one model call) per hash at a time; followers get the leader's answer. */
-  async function answer(args: Parameters<typeof lookupOrCall>[0]): Promise<{ text: string; hit: boolean }> {
+  async function answer(args: Parameters<typeof lookupOrCall>[0]): Promise<Answer> {
     const pending = inFlight.get(args.hash)
-    if (pending !== undefined) return { text: (await pending).text, hit: true }
+    if (pending !== undefined) return { text: (await pending).text, hit: true } // no `value`: followers parse their own copy
     const work = lookupOrCall(args)
     inFlight.set(args.hash, work)
     try {
@@ -99,13 +101,17 @@ export function createLedgerGuard(options: LedgerGuardOptions): ModelMiddleware 
     }
   }
 
-  /** Answers from the ledger or records `next`'s result, as `encode` serialises it. */
+  /**
+   * Answers from the ledger, or records `next`'s result as stamped by `stamp`. The
+   * recording caller gets the stamped value itself (its JSON is the stored text);
+   * everyone else gets the stored text parsed, so all of them serialise identically.
+   */
   async function recorded<Request extends object, Result>(args: {
     readonly kind: 'generate' | 'embed'
     readonly request: Request
     readonly model: { readonly provider: string; readonly modelId: string }
     readonly next: (request: Request) => Promise<Result>
-    readonly encode: (result: Result, hash: string) => string
+    readonly stamp: (result: Result, hash: string) => Result
   }): Promise<Result> {
     if (mode === 'off') return args.next(args.request)
     const { request: tracked, facts } = withCallFacts(args.request)
@@ -113,10 +119,16 @@ export function createLedgerGuard(options: LedgerGuardOptions): ModelMiddleware 
     const hash = requestHash({ kind: args.kind, provider, modelId, request: tracked })
     facts.requestHash = hash
     facts.ledgerEntryId = hash
-    const { text, hit } = await answer({ kind: args.kind, hash, provider, modelId, call: async () => args.encode(await args.next(tracked), hash) })
+    const { text, hit, value } = await answer({
+      kind: args.kind, hash, provider, modelId,
+      call: async () => {
+        const stamped = args.stamp(await args.next(tracked), hash)
+        return { text: JSON.stringify(stamped), value: stamped }
+      },
+    })
     facts.ledgerHit = hit
     onEntry?.({ id: hash, kind: args.kind, hit })
-    return JSON.parse(text) as Result
+    return (value ?? JSON.parse(text)) as Result
   }
 
   return {
@@ -124,9 +136,8 @@ export function createLedgerGuard(options: LedgerGuardOptions): ModelMiddleware 
     wrapGenerate: ({ request, model, next }) =>
       recorded({
         kind: 'generate', request, model, next,
-        encode: (result: GenerateResult, hash) => JSON.stringify({ ...result, response: { ...result.response, ledgerEntryId: hash } }),
+        stamp: (result: GenerateResult, hash) => ({ ...result, response: { ...result.response, ledgerEntryId: hash } }),
       }),
-    wrapEmbed: ({ request, model, next }) =>
-      recorded({ kind: 'embed', request, model, next, encode: (result: EmbedResult) => JSON.stringify(result) }),
+    wrapEmbed: ({ request, model, next }) => recorded({ kind: 'embed', request, model, next, stamp: (result: EmbedResult) => result }),
   }
 }

@@ -143,7 +143,7 @@ export function createRateLimitGuard(options: RateLimitGuardOptions = {}): Model
       const { request: tracked, facts } = withCallFacts(request)
       return withRetries({
         provider: model.provider, modelId: model.modelId, signal: tracked.abortSignal,
-        estimate: Math.ceil(inputCharacters(tracked) / 4) + (tracked.maxOutputTokens ?? defaultMaxOutputTokens),
+        estimate: Math.ceil((facts.inputCharacters ??= inputCharacters(tracked)) / 4) + (tracked.maxOutputTokens ?? defaultMaxOutputTokens),
         call: () => next(tracked),
         tokensOf: (result) => result.usage.inputTokens + result.usage.outputTokens,
         setAttempts: (attempts) => { facts.attempts = attempts },
