@@ -80,6 +80,16 @@ describe('livingdb import', () => {
     expect(await keysIn(temporary.db)).toEqual(['a', 'b'])
   })
 
+  it('stops between batches on Ctrl-C, keeping the committed batches, and exits 1', async () => {
+    const file = writeLines('stop.jsonl', [record('a', 1), record('b', 2), record('c', 3)])
+    const controller = new AbortController()
+    controller.abort()
+    const run = await runInProcess(['import', file, '--db', temporary.db, '--batch-size', '1', '--json'], { signal: controller.signal })
+    expect(run.exitCode).toBe(1)
+    expect(JSON.parse(run.stdout)).toMatchObject({ imported: 1, batches: 1, interrupted: true })
+    expect(await keysIn(temporary.db)).toEqual(['a'])
+  })
+
   it('fails clearly for a missing file', async () => {
     const run = await runInProcess(['import', join(temporary.directory, 'nope.jsonl'), '--db', temporary.db, '--json'])
     expect(run.exitCode).toBe(1)
