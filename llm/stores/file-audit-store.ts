@@ -37,7 +37,8 @@ export class FileAuditStore implements AuditStore {
    * const report = await verifyAuditLog(audit)
    */
   static async open(options: { readonly path: string; readonly fsync?: boolean }): Promise<FileAuditStore> {
-    const { file } = await JsonLinesFile.open(options)
+    // Damage before the last line is left for verifyAuditLog to report, not refused here.
+    const { file } = await JsonLinesFile.open({ ...options, parse: false })
     return new FileAuditStore(file, `${options.path}.head.json`, options.fsync ?? false)
   }
 

@@ -16,6 +16,12 @@ export interface JsonLinesFileOptions {
   readonly path: string
   /** fsync after every append and rewrite (slower; survives power loss, not just a crash). Default false. */
   readonly fsync?: boolean
+  /**
+   * Parse every line and refuse a damaged one before the last (default true). With
+   * false, only the last line is checked (for a torn write) and `values` is empty:
+   * for files whose reader reports damage itself, like the audit log.
+   */
+  readonly parse?: boolean
 }
 
 /**
@@ -58,7 +64,7 @@ export class JsonLinesFile {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
       bytes = Buffer.alloc(0)
     }
-    const { values, goodLength } = parseLines(bytes, options.path)
+    const { values, goodLength } = parseLines(bytes, options.path, options.parse ?? true)
     const recovery = goodLength < bytes.length ? { offset: goodLength, bytes: bytes.length - goodLength } : undefined
     const handle = await open(options.path, 'a+')
     if (recovery !== undefined) await handle.truncate(goodLength)
@@ -103,18 +109,20 @@ export class JsonLinesFile {
 }
 
 /** Parses complete lines; stops at a torn last line and returns how many bytes were good. */
-function parseLines(bytes: Buffer, path: string): { values: unknown[]; goodLength: number } {
+function parseLines(bytes: Buffer, path: string, parseAll: boolean): { values: unknown[]; goodLength: number } {
   const values: unknown[] = []
   let start = 0
   while (start < bytes.length) {
     const end = bytes.indexOf(0x0a, start)
     if (end === -1) return { values, goodLength: start } // no newline: torn last line
-    const text = bytes.toString('utf8', start, end)
+    const isLast = end === bytes.length - 1
+    const text = parseAll || isLast ? bytes.toString('utf8', start, end) : ''
     if (text.trim() !== '') {
       try {
-        values.push(JSON.parse(text))
+        const value: unknown = JSON.parse(text)
+        if (parseAll) values.push(value)
       } catch (error) {
-        if (end === bytes.length - 1) return { values, goodLength: start } // damaged last line: torn
+        if (isLast) return { values, goodLength: start } // damaged last line: torn
         throw new LivingDbError(
           'GUARD_STORE_CORRUPT',
           `${path}: line at byte offset ${start} is not valid JSON, and more lines follow it, so it is damage rather than a torn write. ` +

@@ -112,6 +112,17 @@ describe('guard stores', () => {
     await expect(FileCounterStore.open({ path })).rejects.toMatchObject({ code: 'GUARD_STORE_CORRUPT' })
   })
 
+  it('opens an audit log with a damaged record and lets verification report it', async () => {
+    const directory = await temporaryDirectory()
+    const path = join(directory, 'audit.jsonl')
+    const lines = chained(3).map((record) => JSON.stringify(record))
+    lines[1] = lines[1]!.slice(0, 20) + '#' + lines[1]!.slice(21)
+    await writeFile(path, lines.join('\n') + '\n')
+    const stores = await openFileStores({ directory })
+    expect(await verifyAuditLog(stores.audit)).toMatchObject({ ok: false, firstBadIndex: 1, kind: 'malformed' })
+    await stores.close()
+  })
+
   it('compacts a long counter log into one snapshot line while running and on open', async () => {
     const directory = await temporaryDirectory()
     const path = join(directory, 'counters.jsonl')
