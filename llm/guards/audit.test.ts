@@ -1,6 +1,9 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { GenerateRequest } from '../spec/index.js'
-import { MemoryAuditStore, MemoryCounterStore, MemoryLedgerStore } from '../stores/index.js'
+import { MemoryAuditStore, MemoryCounterStore, MemoryLedgerStore, openFileStores } from '../stores/index.js'
 import { assertAuditLog, tailAuditLog, verifyAuditLog } from './audit-log.js'
 import { auditHash, type AuditRecord } from './audit-record.js'
 import { createAuditGuard } from './audit.js'
@@ -84,6 +87,28 @@ describe('audit guard and log', () => {
     const store = await filledLog()
     store.records.pop()
     expect(await verifyAuditLog(store)).toMatchObject({ ok: false, firstBadIndex: 4, kind: 'truncated' })
+  })
+
+  it('continues the chain from the last record when the head lags behind it (crash between the two writes)', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'livingdb-audit-'))
+    try {
+      const model = createFakeModel()
+      const run = async (count: number) => {
+        const stores = await openFileStores({ directory })
+        const guarded = guardLanguageModel({ model, middleware: [createAuditGuard({ store: stores.audit })], context: { scope: 'test' } })
+        for (let index = 0; index < count; index++) await guarded.doGenerate(ask(`call ${index}`))
+        await stores.close()
+      }
+      await run(2)
+      const first = JSON.parse((await readFile(join(directory, 'audit.jsonl'), 'utf8')).split('\n')[0]!) as AuditRecord
+      await writeFile(join(directory, 'audit.jsonl.head.json'), JSON.stringify({ seq: 0, hash: first.hash }))
+      await run(1)
+      const stores = await openFileStores({ directory })
+      expect(await verifyAuditLog(stores.audit)).toMatchObject({ ok: true, records: 3 })
+      await stores.close()
+    } finally {
+      await rm(directory, { recursive: true, force: true })
+    }
   })
 
   it('with an HMAC key, a chain rebuilt without the key fails', async () => {

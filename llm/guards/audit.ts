@@ -40,12 +40,11 @@ export function createAuditGuard(options: AuditGuardOptions): ModelMiddleware {
   let chain: { nextSeq: number; lastHash: string } | undefined
   let loading: Promise<{ nextSeq: number; lastHash: string }> | undefined
 
+  /** Continues from the later of the head and the last record (the head lags after a crash between the two writes). */
   async function loadChain(): Promise<{ nextSeq: number; lastHash: string }> {
     let head = await store.readHead()
-    if (head === undefined) {
-      const last = (await store.readAll()).records.at(-1) as Partial<AuditRecord> | undefined
-      if (typeof last?.seq === 'number' && typeof last.hash === 'string') head = { seq: last.seq, hash: last.hash }
-    }
+    const last = (await store.readAll()).records.at(-1) as Partial<AuditRecord> | undefined
+    if (typeof last?.seq === 'number' && typeof last.hash === 'string' && (head === undefined || last.seq > head.seq)) head = { seq: last.seq, hash: last.hash }
     chain ??= head === undefined ? { nextSeq: 0, lastHash: GENESIS_HASH } : { nextSeq: head.seq + 1, lastHash: head.hash }
     return chain
   }
