@@ -5,6 +5,8 @@ import type { Output } from './output.js'
 export interface CliIo {
   readonly stdout: WritableText
   readonly stderr: WritableText
+  /** Standard input, for `livingdb import -`. */
+  readonly stdin?: NodeJS.ReadableStream
   /** Environment variables (for model ids, keys...). */
   readonly env: Readonly<Record<string, string | undefined>>
   /** Aborted on SIGINT/SIGTERM so long-running commands (`log --follow`) stop cleanly. */

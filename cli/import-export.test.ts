@@ -90,6 +90,19 @@ describe('livingdb import', () => {
     expect(await keysIn(temporary.db)).toEqual(['a'])
   })
 
+  it('imports from standard input with "-", e.g. piped from export', async () => {
+    const source = writeLines('source.jsonl', [record('a', 1), record('b', { x: 2 })])
+    const other = join(temporary.directory, 'other')
+    await runInProcess(['import', source, '--db', other])
+    const exported = await runInProcess(['export', '--db', other])
+    const run = await runInProcess(['import', '-', '--db', temporary.db], { stdin: exported.stdout })
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toMatch(/^imported 2 records from stdin in 1 transaction/)
+    expect(await keysIn(temporary.db)).toEqual(['a', 'b'])
+    const bad = await runInProcess(['import', '-', '--db', temporary.db, '--json'], { stdin: 'nope\n' })
+    expect(jsonError(bad).message).toContain('stdin line 1')
+  })
+
   it('fails clearly for a missing file', async () => {
     const run = await runInProcess(['import', join(temporary.directory, 'nope.jsonl'), '--db', temporary.db, '--json'])
     expect(run.exitCode).toBe(1)

@@ -34,7 +34,10 @@ export interface ImportSummary {
 export interface ImportJsonlArgs {
   /** Where the records go: `db.keyspace(name)` (the default keyspace is `db.keyspace('default')`). */
   readonly target: Pick<Keyspace, 'write'>
+  /** The file's name, used in messages; with `input` it only labels the stream (`stdin`). */
   readonly file: string
+  /** Read lines from this stream instead of opening `file` (e.g. stdin for `livingdb import -`). */
+  readonly input?: NodeJS.ReadableStream
   /** Records per transaction (default 1,000). */
   readonly batchSize?: number
   /** Skip bad lines (reported in the summary) instead of stopping at the first one. */
@@ -64,7 +67,7 @@ interface PendingRecord extends DecodedRecord {
  */
 export async function importJsonl(args: ImportJsonlArgs): Promise<ImportSummary> {
   const batchSize = args.batchSize ?? DEFAULT_IMPORT_BATCH_SIZE
-  const totalBytes = fileSize(args.file)
+  const totalBytes = args.input === undefined ? fileSize(args.file) : undefined
   const skipped: SkippedLine[] = []
   let batch: PendingRecord[] = []
   let imported = 0
@@ -87,14 +90,14 @@ export async function importJsonl(args: ImportJsonlArgs): Promise<ImportSummary>
     committedThroughLine = pending[pending.length - 1]!.lineNumber
   }
 
-  const reader = createInterface({ input: createReadStream(args.file), crlfDelay: Infinity })
+  const reader = createInterface({ input: args.input ?? createReadStream(args.file), crlfDelay: Infinity })
   let lineNumber = 0
   let stopped = false
   try {
     for await (const text of reader) {
       lineNumber++
       bytesRead += Buffer.byteLength(text) + 1
-      args.progress?.update(Math.min(bytesRead, totalBytes), totalBytes)
+      args.progress?.update(totalBytes === undefined ? bytesRead : Math.min(bytesRead, totalBytes), totalBytes)
       if (text.trim() === '') continue
       lines++
       try {

@@ -23,7 +23,7 @@ process.stdout.on('error', error => {
 
 const exitCode = await runCli({
   argv: process.argv.slice(2),
-  io: { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal },
+  io: { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal: controller.signal },
 })
 process.exitCode = exitCode
 process.off('SIGINT', onSignal)

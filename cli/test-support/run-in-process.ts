@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
 import { runCli } from '../run-cli.js'
 
 /** What one in-process CLI run printed and returned. */
@@ -16,6 +17,8 @@ export interface RunInProcessOptions {
   readonly tty?: boolean
   readonly env?: Readonly<Record<string, string | undefined>>
   readonly signal?: AbortSignal
+  /** Text the command reads as standard input. */
+  readonly stdin?: string
   /** Called with each stdout chunk as it is written. */
   readonly onStdout?: (text: string) => void
 }
@@ -43,6 +46,7 @@ export async function runInProcess(argv: readonly string[], options: RunInProces
       },
       env: options.env ?? {},
       signal: options.signal,
+      ...(options.stdin === undefined ? {} : { stdin: Readable.from([options.stdin]) }),
     },
   })
   return { exitCode, stdout, stderr }
