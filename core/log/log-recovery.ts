@@ -1,16 +1,10 @@
 import path from 'node:path'
 import { CorruptionError, StorageError } from '../../errors/index.js'
 import type { FileSystem } from '../file/index.js'
-import { scanLog, type LogDamage, type LogScan } from './log-scanner.js'
+import { scanLog, type LogDamage, type LogScan, type ScannedSegment } from './log-scanner.js'
 
-/** A segment as recovery left it (torn tail already cut off). */
-export interface RecoveredSegment {
-  readonly name: string
-  readonly path: string
-  readonly firstTxnId: number
-  readonly firstRecordTxnId: number
-  readonly lastRecordTxnId: number
-  readonly records: number
+/** A segment as recovery left it (torn tail already cut off): `end` is where the next record goes. */
+export interface RecoveredSegment extends Omit<ScannedSegment, 'validEnd' | 'fileSize'> {
   readonly end: number
 }
 
@@ -49,15 +43,7 @@ export function segmentsFromScan(scan: LogScan, directory: string): RecoveredSeg
   const damage = scan.damage
   if (damage?.kind === 'corrupt') throw corruptLogError(damage, directory)
   if (damage?.kind === 'unsupported') throw unsupportedError(damage)
-  const segments = scan.segments.map((segment) => ({
-    name: segment.name,
-    path: segment.path,
-    firstTxnId: segment.firstTxnId,
-    firstRecordTxnId: segment.firstRecordTxnId,
-    lastRecordTxnId: segment.lastRecordTxnId,
-    records: segment.records,
-    end: segment.validEnd,
-  }))
+  const segments = scan.segments.map(({ validEnd, fileSize: _fileSize, ...segment }) => ({ ...segment, end: validEnd }))
   return damage?.kind === 'torn-header' ? segments.slice(0, -1) : segments
 }
 
