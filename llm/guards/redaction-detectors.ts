@@ -97,7 +97,8 @@ export const DEFAULT_REDACTION_DETECTORS: readonly RedactionDetector[] = Object.
   {
     type: 'PASSWORD',
     // Only the value of `password=...`, `secret: "..."`, `api_key=...` and friends.
-    pattern: /(?<before>\b(?:password|passwd|pwd|passphrase|secret|client[_-]?secret|api[_-]?key|access[_-]?token|auth[_-]?token|token)["']?\s*[:=]\s*)(?<value>"[^"\n]+"|'[^'\n]+'|[^\s,;&"'[\]{}]+)/gi,
+    // A quoted value is taken whole without its quotes; a bare one up to a separator.
+    pattern: /(?<before>(?<![A-Za-z0-9])(?:password|passwd|pwd|passphrase|secret|client[_-]?secret|api[_-]?key|access[_-]?token|auth[_-]?token|token)["']?\s*[:=]\s*["']?)(?<value>(?<=")[^"\n]+|(?<=')[^'\n]+|(?<!["'])[^\s,;&"'[\]{}]+)/gi,
     requires: /[:=]/,
   },
   { type: 'JWT', pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{10,}/g, requires: 'eyJ' },

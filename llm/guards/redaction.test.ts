@@ -44,7 +44,8 @@ const TRUE_POSITIVES: readonly (readonly [type: string, text: string, value: str
   ['API_KEY', 'claude sk-ant-api03-AbC123dEf456GhI789jKl', 'sk-ant-api03-AbC123dEf456GhI789jKl'],
   ['JWT', 'Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U', 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'],
   ['PASSWORD', 'login password=hunter2 ok', 'hunter2'],
-  ['PASSWORD', '{"api_key": "abc123secret"}', '"abc123secret"'],
+  ['PASSWORD', '{"api_key": "abc123secret"}', 'abc123secret'],
+  ['PASSWORD', "db_password = 'two words'", 'two words'],
   ['PASSWORD', 'SECRET: s3cr3t!', 's3cr3t!'],
   ['PRIVATE_KEY', 'k -----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY----- end', '-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----'],
 ]
@@ -134,6 +135,15 @@ describe('redaction guard', () => {
     expect(facts).toMatchObject({ redactions: { EMAIL: 1, PHONE: 1, IPV4: 1 } })
     expect(result.text).toContain('bob@example.com')
     expect(result.text).not.toContain('[EMAIL_1]')
+  })
+
+  it('restores values inside a JSON reply without breaking it', async () => {
+    const model = createFakeModel({ reply: (sent) => JSON.stringify({ seen: sent.messages[0]!.content }) })
+    const guarded = guardLanguageModel({ model, middleware: [createRedactionGuard()], context: { scope: 'test' } })
+    const secret = 'password="pa\\ss\'word" and -----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----'
+    const result = await guarded.doGenerate({ messages: [{ role: 'user', content: secret }] })
+    expect(String(model.requests[0]!.messages[0]!.content)).toBe('password="[PASSWORD_1]" and [PRIVATE_KEY_1]')
+    expect(JSON.parse(result.text)).toEqual({ seen: secret })
   })
 
   it('honours removeTypes, addDetectors and skipProviders', async () => {

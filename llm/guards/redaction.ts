@@ -97,6 +97,24 @@ export class Redactor {
     return input.replace(PLACEHOLDER, (placeholder) => this.#valueByPlaceholder.get(placeholder) ?? placeholder)
   }
 
+  /**
+   * {@link restoreText} for a model reply. A reply that is JSON is restored inside
+   * its parsed strings and serialised again, so restored values with quotes,
+   * backslashes or newlines keep it valid JSON.
+   */
+  restoreReply(text: string): string {
+    if (this.total === 0) return text
+    const trimmed = text.trimStart()
+    if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+      try {
+        return JSON.stringify(this.restoreDeep(JSON.parse(text)))
+      } catch {
+        // Not JSON after all: restore as plain text.
+      }
+    }
+    return this.restoreText(text)
+  }
+
   /** {@link restoreText} over every string inside a JSON value. */
   restoreDeep(value: unknown): unknown {
     return this.total === 0 ? value : mapStrings(value, (text) => this.restoreText(text))
@@ -154,7 +172,7 @@ export function createRedactionGuard(options: RedactionGuardOptions = {}): Model
       if (!restore || redactor.total === 0) return result
       return {
         ...result,
-        text: redactor.restoreText(result.text),
+        text: redactor.restoreReply(result.text),
         toolCalls: result.toolCalls.map((call) => ({ ...call, input: redactor.restoreDeep(call.input) })),
       }
     },
