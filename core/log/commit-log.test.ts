@@ -106,6 +106,21 @@ describe('CommitLog', () => {
     await log.close()
   })
 
+  it('relaxed mode fsyncs written records on its timer', async () => {
+    const fs = new FaultFileSystem()
+    const log = CommitLog.open({ fs, directory: DIRECTORY, durability: 'relaxed', relaxedIntervalMs: 5 })
+    await log.append(record(1))
+    await log.append(record(2))
+    const syncs = fs.syncs
+    while (fs.syncs === syncs) await new Promise((resolve) => setTimeout(resolve, 5))
+    await log.flush() // waits for the timer's fsync to finish
+    expect(fs.syncs).toBe(syncs + 1) // and needed no fsync of its own
+    const after = CommitLog.open({ fs: fs.crash({ survival: 'none' }), directory: DIRECTORY, durability: 'relaxed' })
+    expect(txnIds(after)).toEqual([1, 2])
+    await after.close()
+    await log.close()
+  })
+
   it('rolls over to new segments, reads across them and releases old ones', async () => {
     const fs = new FaultFileSystem()
     const log = CommitLog.open({ fs, directory: DIRECTORY, durability: 'none', segmentBytes: 4096 })
