@@ -61,6 +61,7 @@ export class CommitFeed {
    * to fill to `maxCommits` delivered commits; returns the items taken (possibly none).
    */
   async take(args: { readonly maxCommits: number; readonly maxWaitMs: number; readonly signal: Promise<void> }): Promise<FeedItem[]> {
+    if (this.#closed) return []
     if (this.#items.length === 0) await Promise.race([this.#nextArrival(), args.signal])
     if (this.#items.length === 0) return []
     if (args.maxWaitMs > 0 && this.#deliverableCount(args.maxCommits) < args.maxCommits) {

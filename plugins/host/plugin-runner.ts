@@ -178,8 +178,9 @@ export class PluginRunner {
     this.#resolveClosing()
     this.#wake.wake()
     this.#feed?.close()
-    await this.#loop
+    // Terminate first: a hook still running must not hold up close (its batch is redelivered later).
     await this.#worker?.terminate()
+    await this.#loop
   }
 
   #isClosed(): boolean {
@@ -200,7 +201,7 @@ export class PluginRunner {
         this.#stopFeed()
         this.#state = !this.#enabled ? 'disabled' : 'dead-lettered'
         this.#progress.wake()
-        await this.#wake.wait()
+        await Promise.race([this.#wake.wait(), this.#closing])
         continue
       }
       if (this.#state === 'disabled' || this.#state === 'dead-lettered') this.#state = 'running'
@@ -230,6 +231,7 @@ export class PluginRunner {
   }
 
   async #step(): Promise<void> {
+    if (this.#isClosed()) return
     if (this.#scheduleDue) {
       this.#scheduleDue = false
       await this.#runSchedule()
@@ -238,8 +240,8 @@ export class PluginRunner {
       this.#flushRequested = false
       await this.#flushCursor()
     }
-    if (this.manifest.hooks.onCommit === undefined) {
-      await this.#wake.wait()
+    if (this.manifest.hooks.onCommit === undefined || this.#isClosed()) {
+      if (!this.#isClosed()) await Promise.race([this.#wake.wait(), this.#closing])
       return
     }
     this.#feed ??= new CommitFeed({
