@@ -1,5 +1,5 @@
 import { LivingDbError } from '../../errors/index.js'
-import { type Node, type NodeSource, childAt, compareBytes, leafBytes, branchBytes } from './node.js'
+import { type Node, type NodeSource, branchBytes, childAt, compareBytes, leafBytes, searchIndexProblem } from './node.js'
 
 /** What {@link checkTree} found in a valid tree. */
 export interface TreeCheckReport {
@@ -37,6 +37,8 @@ export function checkTree(source: NodeSource, root: Node | null, name: string, e
     const where = { depth, page: node.page }
     const computed = node.leaf ? leafBytes(node.keys, node.values, maxEntryBytes) : branchBytes(node.keys)
     if (computed !== node.bytes) fail(name, `a node records ${node.bytes} bytes but encodes to ${computed}`, where)
+    const indexProblem = searchIndexProblem(node)
+    if (indexProblem !== undefined) fail(name, indexProblem, where)
     if (node.bytes > pageSize) fail(name, `a node of ${node.bytes} bytes exceeds the page size ${pageSize}`, where)
     if (!isRoot && node.bytes < minFillBytes) fail(name, `a non-root node holds ${node.bytes} bytes, below the minimum fill ${minFillBytes}`, where)
     for (let index = 0; index < node.keys.length; index++) {

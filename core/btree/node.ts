@@ -42,7 +42,7 @@ export class Node {
   bytes: number
   /** Page number this exact content is stored at, or 0 when not written yet. */
   page = 0
-  /** Lazily built search index over `keys` (see {@link SearchIndex}); cleared whenever the keys change. */
+  /** Search index over `keys` (see {@link SearchIndex}), built on first use; kept up to date or cleared when the keys change. */
   search: SearchIndex | undefined = undefined
 
   constructor(
@@ -157,7 +157,8 @@ export function upperBound(keys: readonly Uint8Array[], probe: Uint8Array, lengt
  */
 export interface SearchIndex {
   readonly prefixLength: number
-  readonly heads: Uint32Array
+  /** One head per key (a double array: contiguous, unboxed). */
+  readonly heads: number[]
 }
 
 function buildSearchIndex(keys: readonly Uint8Array[]): SearchIndex {
@@ -170,9 +171,45 @@ function buildSearchIndex(keys: readonly Uint8Array[]): SearchIndex {
     const limit = Math.min(first.length, last.length)
     while (prefixLength < limit && first[prefixLength] === last[prefixLength]) prefixLength++
   }
-  const heads = new Uint32Array(count)
-  for (let index = 0; index < count; index++) heads[index] = headOf(keys[index]!, keys[index]!.length, prefixLength)
+  const heads = new Array<number>(count)
+  for (let index = 0; index < count; index++) heads[index] = headOf(keys[index]!, keys[index]!.length, prefixLength) + 0.5
   return { prefixLength, heads }
+}
+
+/** Keeps a node's search index in step with inserting `key` at `index` (call before changing `keys`). */
+export function indexInsert(node: Node, index: number, key: Uint8Array): void {
+  const search = node.search
+  if (search === undefined) return
+  const first = node.keys[0]
+  const prefixLength = search.prefixLength
+  let shared = first !== undefined && key.length >= prefixLength
+  for (let offset = 0; shared && offset < prefixLength; offset++) shared = key[offset] === first![offset]
+  if (shared) search.heads.splice(index, 0, headOf(key, key.length, prefixLength) + 0.5)
+  else node.search = undefined
+}
+
+/** Keeps a node's search index in step with removing the key at `index`. */
+export function indexRemove(node: Node, index: number): void {
+  node.search?.heads.splice(index, 1)
+}
+
+/** Describes how a node's search index disagrees with its keys, or returns undefined when it matches. */
+export function searchIndexProblem(node: Node): string | undefined {
+  const search = node.search
+  if (search === undefined) return undefined
+  if (search.heads.length !== node.keys.length) return `search index has ${search.heads.length} heads for ${node.keys.length} keys`
+  const first = node.keys[0]
+  for (let index = 0; index < node.keys.length; index++) {
+    const key = node.keys[index]!
+    for (let offset = 0; offset < search.prefixLength; offset++) if (key[offset] !== first![offset]) return `key ${index} does not share the indexed prefix`
+    if (search.heads[index] !== headOf(key, key.length, search.prefixLength) + 0.5) return `head ${index} does not match its key`
+  }
+  return undefined
+}
+
+/** A private copy of a search index for a copied node. */
+export function copySearchIndex(search: SearchIndex | undefined): SearchIndex | undefined {
+  return search === undefined ? undefined : { prefixLength: search.prefixLength, heads: search.heads.slice() }
 }
 
 function headOf(key: Uint8Array, length: number, start: number): number {
@@ -198,7 +235,7 @@ export function searchNode(node: Node, probe: Uint8Array, length: number, upper:
     if (difference < 0) return 0
     if (difference > 0) return count
   }
-  const head = headOf(probe, length, prefixLength)
+  const head = headOf(probe, length, prefixLength) + 0.5
   const heads = index.heads
   let low = 0
   let high = count

@@ -7,6 +7,9 @@ import {
   type OverflowRef,
   childAt,
   compareBytes,
+  copySearchIndex,
+  indexInsert,
+  indexRemove,
   compareProbe,
   leafEntryBytes,
   lowerBound,
@@ -22,8 +25,6 @@ export interface MutationContext extends NodeSource {
   freePage(page: number): void
   /** Receives an overflow value this change removes or replaces. */
   freeValue(reference: OverflowRef): void
-  /** Counts nodes this change copied (for bounding unwritten memory); optional. */
-  nodeCopied?(): void
 }
 
 /** The outcome of a put or delete: the new root and whether the key count changed. */
@@ -40,13 +41,11 @@ interface Split {
 
 /** Returns `node` when this write owns it, otherwise a private copy (the original page is freed). */
 function mutable(context: MutationContext, node: Node): Node {
-  if (node.generation === context.generation) {
-    node.search = undefined // the caller is about to change it
-    return node
-  }
+  if (node.generation === context.generation) return node
   if (node.page !== 0) context.freePage(node.page)
-  context.nodeCopied?.()
-  return new Node(node.leaf, node.keys.slice(), node.values.slice(), node.children.slice(), context.generation, node.bytes)
+  const copy = new Node(node.leaf, node.keys.slice(), node.values.slice(), node.children.slice(), context.generation, node.bytes)
+  copy.search = copySearchIndex(node.search)
+  return copy
 }
 
 function mutableChild(context: MutationContext, parent: Node, index: number): Node {
@@ -93,13 +92,14 @@ function collapse(context: MutationContext, root: Node): Node | null {
 function insertInto(context: MutationContext, node: Node, key: Uint8Array, value: Uint8Array, state: { countDelta: number }): Split | null {
   const { pageSize, maxEntryBytes } = context.limits
   if (node.leaf) {
-    const index = lowerBound(node.keys, key)
+    const index = searchNode(node, key, key.length, false)
     if (index < node.keys.length && compareBytes(node.keys[index]!, key) === 0) {
       const old = node.values[index]!
       if (!(old instanceof Uint8Array)) context.freeValue(old)
       node.bytes += leafEntryBytes(key.length, value.length, maxEntryBytes) - leafEntryBytes(key.length, old.length, maxEntryBytes)
       node.values[index] = value
     } else {
+      indexInsert(node, index, key)
       node.keys.splice(index, 0, key)
       node.values.splice(index, 0, value)
       node.bytes += leafEntryBytes(key.length, value.length, maxEntryBytes)
@@ -107,7 +107,7 @@ function insertInto(context: MutationContext, node: Node, key: Uint8Array, value
     }
     return node.bytes > pageSize ? splitLeaf(context, node) : null
   }
-  const index = upperBound(node.keys, key)
+  const index = searchNode(node, key, key.length, true)
   const child = mutableChild(context, node, index)
   afterChildChange(context, node, index, child, insertInto(context, child, key, value, state))
   return node.bytes > pageSize ? splitBranch(context, node) : null
@@ -120,6 +120,7 @@ function insertInto(context: MutationContext, node: Node, key: Uint8Array, value
  */
 function afterChildChange(context: MutationContext, node: Node, index: number, child: Node, split: Split | null): void {
   if (split) {
+    indexInsert(node, index, split.separator)
     node.keys.splice(index, 0, split.separator)
     node.children.splice(index + 1, 0, split.right)
     node.bytes += BRANCH_ENTRY_OVERHEAD + split.separator.length
@@ -130,15 +131,16 @@ function afterChildChange(context: MutationContext, node: Node, index: number, c
 
 function removeFrom(context: MutationContext, node: Node, key: Uint8Array): Split | null {
   if (node.leaf) {
-    const index = lowerBound(node.keys, key)
+    const index = searchNode(node, key, key.length, false)
     const old = node.values[index]!
     if (!(old instanceof Uint8Array)) context.freeValue(old)
     node.bytes -= leafEntryBytes(key.length, old.length, context.limits.maxEntryBytes)
+    indexRemove(node, index)
     node.keys.splice(index, 1)
     node.values.splice(index, 1)
     return null
   }
-  const index = upperBound(node.keys, key)
+  const index = searchNode(node, key, key.length, true)
   const child = mutableChild(context, node, index)
   afterChildChange(context, node, index, child, removeFrom(context, child, key))
   return node.bytes > context.limits.pageSize ? splitBranch(context, node) : null
@@ -174,6 +176,7 @@ function splitLeaf(context: MutationContext, node: Node): Split {
   const right = Node.leaf(node.keys.slice(middle), node.values.slice(middle), context.generation, context.limits.maxEntryBytes)
   node.keys.length = middle
   node.values.length = middle
+  node.search = undefined
   node.bytes -= right.bytes - PAGE_HEADER_BYTES
   return { separator: right.keys[0]!, right }
 }
@@ -184,6 +187,7 @@ function splitBranch(context: MutationContext, node: Node): Split {
   const right = Node.branch(node.keys.slice(middle + 1), node.children.slice(middle + 1), context.generation)
   node.keys.length = middle
   node.children.length = middle + 1
+  node.search = undefined
   node.bytes -= right.bytes - PAGE_HEADER_BYTES - 4 + BRANCH_ENTRY_OVERHEAD + separator.length
   return { separator, right }
 }
@@ -196,6 +200,8 @@ function rebalance(context: MutationContext, parent: Node, index: number): void 
   const right = mutableChild(context, parent, leftIndex + 1)
   const separator = parent.keys[leftIndex]!
   const { pageSize, maxEntryBytes } = context.limits
+  left.search = undefined
+  right.search = undefined
   if (left.leaf) {
     if (left.bytes + right.bytes - PAGE_HEADER_BYTES <= pageSize) {
       left.keys.push(...right.keys)
@@ -237,12 +243,14 @@ function rebalance(context: MutationContext, parent: Node, index: number): void 
 }
 
 function removeSeparator(parent: Node, index: number, separator: Uint8Array): void {
+  indexRemove(parent, index)
   parent.keys.splice(index, 1)
   parent.children.splice(index + 1, 1)
   parent.bytes -= BRANCH_ENTRY_OVERHEAD + separator.length
 }
 
 function replaceSeparator(parent: Node, index: number, separator: Uint8Array): void {
+  parent.search = undefined
   parent.bytes += separator.length - parent.keys[index]!.length
   parent.keys[index] = separator
 }

@@ -258,7 +258,8 @@ export class Database {
       this.writerState = state
       this.parts.freeSpace.release(freed, txnId)
       for (const operation of record.ops) this.bytesSinceCheckpoint += operation.key.length + (operation.value?.length ?? 0) + 24
-      this.unwrittenBytes += transaction.copiedNodes * nodeCost(this.source.limits.pageSize)
+      // Each written node this commit copied is now held twice (page in cache, copy in memory) until a checkpoint.
+      this.unwrittenBytes += transaction.freedPages.length * nodeCost(this.source.limits.pageSize)
     } finally {
       release()
     }

@@ -45,8 +45,6 @@ export class WriteTransaction implements Transaction {
   readonly ops: LogOperation[] = []
   readonly freedPages: number[] = []
   readonly freedValues: OverflowRef[] = []
-  /** Nodes copied by this transaction (unwritten memory until the next checkpoint). */
-  copiedNodes = 0
   readonly keyspaces: Map<string, KeyspaceRoot>
   private finished = false
   private generation: number
@@ -66,9 +64,6 @@ export class WriteTransaction implements Transaction {
       loadValue: (reference) => host.source.loadValue(reference),
       freePage: (page) => this.freedPages.push(page),
       freeValue: (reference) => this.freedValues.push(reference),
-      nodeCopied: () => {
-        this.copiedNodes++
-      },
     }
   }
 
