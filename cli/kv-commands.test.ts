@@ -86,4 +86,20 @@ describe('livingdb kv', () => {
     const invalid = await kv('get', 'a', '--keyspace', '', '--json')
     expect(jsonError(invalid).code).toBe('KEYSPACE_INVALID')
   })
+
+  it('reads an earlier version with --at (get, scan and export)', async () => {
+    const first = JSON.parse((await kv('put', 'tasks/1', '{"status": "blocked"}', '--json')).stdout).txnId as number
+    await kv('put', 'tasks/2', '"new"')
+    await kv('put', 'tasks/1', '{"status": "done"}')
+    expect(JSON.parse((await kv('get', 'tasks/1', '--at', String(first))).stdout)).toEqual({ status: 'blocked' })
+    expect(JSON.parse((await kv('get', 'tasks/1')).stdout)).toEqual({ status: 'done' })
+    expect((await kv('scan', '--at', String(first), '--keys-only')).stdout).toBe('tasks/1\n')
+    const exported = await runInProcess(['export', '--db', temporary.db, '--at', String(first)])
+    expect(jsonLines(exported.stdout)).toEqual([{ key: 'tasks/1', value: { status: 'blocked' } }])
+    const missing = await kv('get', 'tasks/2', '--at', String(first))
+    expect(missing.exitCode).toBe(1)
+    expect(missing.stderr).toContain(`as of txn ${first}`)
+    const future = await kv('get', 'tasks/1', '--at', '99', '--json')
+    expect(jsonError(future).code).toBe('TXN_NOT_FOUND')
+  })
 })

@@ -1,8 +1,8 @@
 import { readdirSync, statSync } from 'node:fs'
 import { LivingDbError } from '../errors/index.js'
-import { DEFAULT_KEYSPACE, open, type Keyspace } from '../index.js'
+import { DEFAULT_KEYSPACE, open, type Keyspace, type KeyspaceReader } from '../index.js'
 import type { OptionSpec } from './argument-parser.js'
-import { stringOption, type CommandContext } from './command.js'
+import { integerOption, stringOption, type CommandContext } from './command.js'
 
 /** An open livingdb database, as `open()` returns it. */
 export type Database = Awaited<ReturnType<typeof open>>
@@ -48,4 +48,18 @@ export const KEYSPACE_OPTION: OptionSpec = { name: 'keyspace', type: 'string', v
 /** The keyspace `--keyspace` names (the default one when absent). */
 export function selectKeyspace(context: CommandContext, database: Database): Keyspace {
   return database.keyspace(stringOption(context, 'keyspace') ?? DEFAULT_KEYSPACE)
+}
+
+/** `--at TXN`: read the database as it was after txn TXN (time travel). */
+export const AT_OPTION: OptionSpec = { name: 'at', type: 'integer', valueName: 'TXN', minimum: 0, description: 'Read the database as of txn TXN (time travel; `livingdb log` lists txn ids).' }
+
+/**
+ * Runs `use` with a reader of the `--keyspace` keyspace: the latest version, or
+ * the version after txn `--at` (held open until `use` settles).
+ */
+export function withKeyspaceReader<T>(context: CommandContext, database: Database, use: (reader: KeyspaceReader) => T): T {
+  const at = integerOption(context, 'at')
+  if (at === undefined) return use(selectKeyspace(context, database))
+  const name = stringOption(context, 'keyspace') ?? DEFAULT_KEYSPACE
+  return database.readAt(at, snapshot => use(snapshot.keyspace(name)))
 }

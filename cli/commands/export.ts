@@ -2,7 +2,8 @@ import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'n
 import { LivingDbError } from '../../errors/index.js'
 import { stringOption, type CommandContext, type CommandDefinition } from '../command.js'
 import { encodeRecord } from '../jsonl-record.js'
-import { KEYSPACE_OPTION, selectKeyspace, withDatabase, type Database } from '../open-database.js'
+import type { KeyspaceReader } from '../../index.js'
+import { AT_OPTION, KEYSPACE_OPTION, withDatabase, withKeyspaceReader } from '../open-database.js'
 
 const CHUNK_BYTES = 64 * 1024
 
@@ -18,16 +19,20 @@ const exportCommand: CommandDefinition = {
   options: [
     { name: 'prefix', type: 'string', valueName: 'TEXT', description: 'Only keys starting with TEXT.' },
     { name: 'out', type: 'string', valueName: 'FILE', description: 'Write to FILE instead of stdout (replaced atomically).' },
+    AT_OPTION,
     KEYSPACE_OPTION,
   ],
-  examples: ['livingdb export --out backup.jsonl', 'livingdb export --prefix tasks/ | grep blocked', 'livingdb export --db ./data --out notes.jsonl --prefix notes/ --json'],
+  examples: ['livingdb export --out backup.jsonl', 'livingdb export --at 1500 --out as-of-1500.jsonl', 'livingdb export --prefix tasks/ | grep blocked', 'livingdb export --db ./data --out notes.jsonl --prefix notes/ --json'],
   async run(context) {
     const out = stringOption(context, 'out')
     await withDatabase({
       context,
       mustExist: true,
       async use(database) {
-        const exported = out === undefined ? await exportToStdout(context, database) : exportToFile(context, database, out)
+        const exported = await withKeyspaceReader(context, database, reader => {
+          const lines = records(reader, stringOption(context, 'prefix'))
+          return out === undefined ? exportToStdout(context, lines) : exportToFile(context, lines, out)
+        })
         if (out === undefined) return
         if (context.json) context.output.json({ exported, out })
         else context.output.line(`exported ${exported} record${exported === 1 ? '' : 's'} to ${out}`)
@@ -36,20 +41,16 @@ const exportCommand: CommandDefinition = {
   },
 }
 
-function records(context: CommandContext, database: Database): Iterable<string> {
-  const prefix = stringOption(context, 'prefix')
-  const scan = selectKeyspace(context, database).scan(prefix === undefined ? {} : { prefix })
-  return (function* () {
-    for (const { key, value } of scan) yield `${JSON.stringify(encodeRecord(key, value))}\n`
-  })()
+function* records(reader: KeyspaceReader, prefix: string | undefined): Iterable<string> {
+  for (const { key, value } of reader.scan(prefix === undefined ? {} : { prefix })) yield `${JSON.stringify(encodeRecord(key, value))}\n`
 }
 
-async function exportToStdout(context: CommandContext, database: Database): Promise<number> {
+async function exportToStdout(context: CommandContext, lines: Iterable<string>): Promise<number> {
   const progress = context.output.progress({ label: 'export' })
   let count = 0
   let chunk = ''
   try {
-    for (const line of records(context, database)) {
+    for (const line of lines) {
       chunk += line
       count++
       if (chunk.length >= CHUNK_BYTES) {
@@ -65,7 +66,7 @@ async function exportToStdout(context: CommandContext, database: Database): Prom
   return count
 }
 
-function exportToFile(context: CommandContext, database: Database, out: string): number {
+function exportToFile(context: CommandContext, lines: Iterable<string>, out: string): number {
   const temporary = `${out}.tmp-${process.pid}`
   let descriptor: number
   try {
@@ -77,7 +78,7 @@ function exportToFile(context: CommandContext, database: Database, out: string):
   let count = 0
   try {
     let chunk = ''
-    for (const line of records(context, database)) {
+    for (const line of lines) {
       chunk += line
       count++
       if (chunk.length >= CHUNK_BYTES) {

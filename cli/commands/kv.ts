@@ -3,24 +3,25 @@ import type { JsonValue } from '../../index.js'
 import { usageError, type OptionSpec } from '../argument-parser.js'
 import { flagOption, integerOption, stringOption, type CommandContext, type CommandDefinition } from '../command.js'
 import { encodeRecord, formatKey, formatValue } from '../jsonl-record.js'
-import { KEYSPACE_OPTION, selectKeyspace, withDatabase } from '../open-database.js'
+import { AT_OPTION, KEYSPACE_OPTION, selectKeyspace, withDatabase, withKeyspaceReader } from '../open-database.js'
 
 const getCommand: CommandDefinition = {
   path: ['kv', 'get'],
   summary: 'Print the value stored under a key.',
   description: 'Exits 1 with KEY_NOT_FOUND when the key holds no value.\nWith --json prints {"key": ..., "value": ...} (binary values as base64 with "valueEncoding": "base64").',
   positionals: [{ name: 'key', description: 'The key to read (a UTF-8 string).', required: true }],
-  options: [KEYSPACE_OPTION],
-  examples: ['livingdb kv get people/dana-okafor', 'livingdb kv get notes/2026-03-02-standup --json --db ./data'],
+  options: [AT_OPTION, KEYSPACE_OPTION],
+  examples: ['livingdb kv get people/dana-okafor', 'livingdb kv get tasks/T-1006 --at 1 --json --db ./data'],
   async run(context) {
     const key = context.positionals[0]!
     await withDatabase({
       context,
       mustExist: true,
       use(database) {
-        const value = selectKeyspace(context, database).get(key)
+        const value = withKeyspaceReader(context, database, reader => reader.get(key))
         if (value === undefined) {
-          throw new LivingDbError('KEY_NOT_FOUND', `No value is stored under key "${key}" in ${context.databasePath}. List nearby keys with \`livingdb kv scan --prefix ${prefixHint(key)}\`.`, { details: { key } })
+          const at = integerOption(context, 'at')
+          throw new LivingDbError('KEY_NOT_FOUND', `No value is stored under key "${key}" in ${context.databasePath}${at === undefined ? '' : ` as of txn ${at}`}. List nearby keys with \`livingdb kv scan --prefix ${prefixHint(key)}\`.`, { details: { key } })
         }
         if (context.json) context.output.json(encodeRecord(key, value))
         else context.output.line(value instanceof Uint8Array ? formatValue(value) : JSON.stringify(value, null, 2))
@@ -98,6 +99,7 @@ const SCAN_OPTIONS: readonly OptionSpec[] = [
   { name: 'reverse', type: 'boolean', description: 'Descending key order.' },
   { name: 'limit', type: 'integer', valueName: 'N', minimum: 0, description: 'Stop after N records.' },
   { name: 'keys-only', type: 'boolean', description: 'Print keys without values.' },
+  AT_OPTION,
   KEYSPACE_OPTION,
 ]
 
@@ -107,7 +109,7 @@ const scanCommand: CommandDefinition = {
   description: 'Human output is one "key<TAB>value" line per record. With --json each record is one JSON line\n({"key": ..., "value": ...}, the same format `livingdb import` reads).',
   positionals: [],
   options: SCAN_OPTIONS,
-  examples: ['livingdb kv scan --prefix tasks/ --limit 10', 'livingdb kv scan --gte notes/2026-03 --lt notes/2026-04 --reverse', 'livingdb kv scan --prefix people/ --json | jq .value.name'],
+  examples: ['livingdb kv scan --prefix tasks/ --limit 10', 'livingdb kv scan --prefix tasks/ --at 1', 'livingdb kv scan --gte notes/2026-03 --lt notes/2026-04 --reverse', 'livingdb kv scan --prefix people/ --json | jq .value.name'],
   async run(context) {
     const range = scanRange(context)
     const keysOnly = flagOption(context, 'keys-only')
@@ -115,12 +117,15 @@ const scanCommand: CommandDefinition = {
       context,
       mustExist: true,
       async use(database) {
-        let count = 0
-        for (const { key, value } of selectKeyspace(context, database).scan(range)) {
-          if (context.json) await context.output.jsonLine(keysOnly ? { key: formatKey(key) } : encodeRecord(key, value))
-          else await context.output.write(keysOnly ? `${formatKey(key)}\n` : `${formatKey(key)}\t${formatValue(value)}\n`)
-          count++
-        }
+        const count = await withKeyspaceReader(context, database, async reader => {
+          let printed = 0
+          for (const { key, value } of reader.scan(range)) {
+            if (context.json) await context.output.jsonLine(keysOnly ? { key: formatKey(key) } : encodeRecord(key, value))
+            else await context.output.write(keysOnly ? `${formatKey(key)}\n` : `${formatKey(key)}\t${formatValue(value)}\n`)
+            printed++
+          }
+          return printed
+        })
         if (count === 0) context.output.note('no records match')
       },
     })
