@@ -20,6 +20,7 @@ import { applyCrashTransaction, crashTransaction } from './crash-workload.js'
  */
 const SEED = Number(process.env.LIVINGDB_CRASH_SEED ?? 9_114)
 const TRIALS = Number(process.env.LIVINGDB_CRASH_TRIALS ?? 50)
+const GROUP_TRIALS = Number(process.env.LIVINGDB_CRASH_GROUP_TRIALS ?? 10)
 const WRITER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crash-writer.ts')
 const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'livingdb-crash-'))
@@ -32,9 +33,9 @@ interface TrialRun {
 }
 
 /** Runs the writer and kill -9s it `delayMs` after it printed `ready` (or after spawn, when `beforeReady`). */
-function runTrial(args: { directory: string; seed: number; delayMs: number; beforeReady: boolean }): Promise<TrialRun> {
+function runTrial(args: { directory: string; seed: number; delayMs: number; beforeReady: boolean; mode?: 'strict' | 'group' }): Promise<TrialRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, args.directory, String(args.seed)], { cwd: REPOSITORY_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, args.directory, String(args.seed), args.mode ?? 'strict'], { cwd: REPOSITORY_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
     const acknowledged: { sequence: number; txnId: number }[] = []
     let sawReady = false
     let stderr = ''
@@ -125,6 +126,36 @@ describe(`crash tests: kill -9 during strict commits (seed ${SEED}, ${TRIALS} tr
       }
     }
     console.log(`crash test: ${TRIALS} kill -9 trials (seed ${SEED}), ${totalAcknowledged} acknowledged commits checked, ${killedBeforeReady} kills before the writer was ready`)
+    expect(totalAcknowledged).toBeGreaterThan(0)
+  })
+
+  it('group commit: every acknowledged commit of 16 concurrent writers survives', { timeout: 300_000 }, async () => {
+    const random = seededRandom(SEED + 1)
+    const directory = path.join(scratch, 'group-db')
+    let totalAcknowledged = 0
+    let lastTxnId = 0
+    for (let trial = 1; trial <= GROUP_TRIALS; trial++) {
+      const trialSeed = Math.floor(random() * 0x7fff_ffff)
+      const delayMs = Math.floor(random() * 250)
+      const run = await runTrial({ directory, seed: trialSeed, delayMs, beforeReady: false, mode: 'group' })
+      const context = `group trial ${trial} of ${GROUP_TRIALS} (seed ${SEED}, trial seed ${trialSeed}, kill after ready +${delayMs} ms)`
+      totalAcknowledged += run.acknowledged.length
+      const db = await open({ path: directory, durability: 'group', checkpointIntervalMs: 0 })
+      try {
+        expect(db.txnId, context).toBeGreaterThanOrEqual(Math.max(lastTxnId, ...run.acknowledged.map((entry) => entry.txnId)))
+        for (const { sequence } of run.acknowledged) expect(db.get(`t/${sequence}`), `${context}: acknowledged #${sequence} lost`).toEqual({ sequence })
+        const report = db.verify()
+        expect(report.problems, context).toEqual([])
+        lastTxnId = db.txnId
+        // Start the next trial from a clean slate of unique keys.
+        await db.write((transaction) => {
+          for (const { key } of db.scan({ prefix: 't/' })) transaction.delete(key)
+        })
+      } finally {
+        await db.close()
+      }
+    }
+    console.log(`crash test: ${GROUP_TRIALS} kill -9 trials in group mode (seed ${SEED}), ${totalAcknowledged} acknowledged commits checked`)
     expect(totalAcknowledged).toBeGreaterThan(0)
   })
 })
