@@ -56,6 +56,13 @@ export const ERROR_CODES = {
   PLUGIN_NOT_FOUND: { area: 'plugins', description: 'No plugin with that name is registered with the host.' },
   PLUGIN_HALTED: { area: 'plugins', description: 'A plugin stopped after a batch was dead-lettered under the halt policy.' },
   PLUGIN_HOST_CLOSED: { area: 'plugins', description: 'The plugin host was closed.' },
+  // cartridges: cartridge spec and runtime
+  CARTRIDGE_INVALID: { area: 'cartridges', description: 'A cartridge definition is malformed (name, version, keyspaces, sources, queries).' },
+  CARTRIDGE_PERMISSION_DENIED: { area: 'cartridges', description: 'A cartridge read or wrote a keyspace it does not own.' },
+  CARTRIDGE_APPLY_FAILED: { area: 'cartridges', description: 'A cartridge apply threw; its batch was rolled back and the cursor did not move.' },
+  CARTRIDGE_QUERY_NOT_FOUND: { area: 'cartridges', description: 'The cartridge has no query operation with that name.' },
+  CARTRIDGE_QUERY_INVALID: { area: 'cartridges', description: 'The input (or output) of a cartridge query does not match its schema.' },
+  CARTRIDGE_STALE: { area: 'cartridges', description: 'The stored index was built with another format, model or config and must be rebuilt.' },
 } as const satisfies Record<string, { area: string; description: string; retired?: boolean }>
 
 /** A stable livingdb error code. */

@@ -1,0 +1,100 @@
+import { CartridgeWriteCache, type CartridgeApplyArgs, type CartridgeJson, type Provenance, sourceKeyString } from '../spec/index.js'
+import { type TextFields, extractText } from './extract-text.js'
+import { appendPosting, postingCount, removePosting } from './postings-segment.js'
+import { topicsKeys } from './topics-keys.js'
+import { tokenize } from './tokenize.js'
+
+/** A document's forward record: what it contributed, so an update or delete can take it back. */
+export interface TopicsForwardRecord {
+  readonly key: string
+  readonly docNo: number
+  readonly length: number
+  /** `[term, segmentNo]` of each of its postings, sorted by term. */
+  readonly terms: readonly (readonly [string, number])[]
+  readonly provenance: Provenance
+}
+
+/** What `apply` needs to know about the index. */
+export interface TopicsApplyConfig {
+  readonly keyspace: string
+  readonly fields: TextFields
+  readonly segmentSize: number
+}
+
+type Stats = [documents: number, totalLength: number, nextDocNo: number]
+
+/**
+ * Applies a batch to the topics index. Adding a document appends one posting per
+ * distinct term to that term's last segment (a new segment once it holds
+ * `segmentSize`), so the cost does not grow with the term's posting count.
+ */
+export function applyTopics(config: TopicsApplyConfig, args: CartridgeApplyArgs): void {
+  const cache = new CartridgeWriteCache(args.transaction.keyspace(config.keyspace))
+  const stats = ((cache.get(topicsKeys.stats) as Stats | undefined) ?? [0, 0, 0]).slice() as Stats
+  for (const commit of args.commits) {
+    for (const operation of commit.ops) {
+      const sourceKey = sourceKeyString(operation.key)
+      if (sourceKey === undefined) continue
+      const forwardKey = topicsKeys.forward(sourceKey)
+      const previous = cache.get(forwardKey) as TopicsForwardRecord | undefined
+      if (previous !== undefined) removeDocument(cache, stats, previous)
+      const terms = operation.type === 'put' ? tokenize(extractText(operation.value, config.fields)) : []
+      if (terms.length === 0) {
+        if (previous !== undefined) {
+          cache.delete(forwardKey)
+          cache.delete(topicsKeys.document(previous.docNo))
+        }
+        continue
+      }
+      const docNo = previous?.docNo ?? stats[2]++
+      const frequencies = new Map<string, number>()
+      for (const term of terms) frequencies.set(term, (frequencies.get(term) ?? 0) + 1)
+      const placed: [string, number][] = []
+      for (const term of [...frequencies.keys()].sort()) {
+        placed.push([term, addPosting(cache, config.segmentSize, term, docNo, frequencies.get(term)!, terms.length)])
+      }
+      stats[0]++
+      stats[1] += terms.length
+      const provenance: Provenance = { sourceKeyspace: operation.keyspace, sourceKey, txnId: commit.txnId, plugin: args.plugin, ledgerEntryId: null }
+      const record: TopicsForwardRecord = { key: sourceKey, docNo, length: terms.length, terms: placed, provenance }
+      cache.put(forwardKey, record as unknown as CartridgeJson)
+      cache.put(topicsKeys.document(docNo), sourceKey)
+    }
+  }
+  cache.put(topicsKeys.stats, stats)
+  cache.flush()
+}
+
+function addPosting(cache: CartridgeWriteCache, segmentSize: number, term: string, docNo: number, termFrequency: number, length: number): number {
+  const termKey = topicsKeys.term(term)
+  const meta = (cache.get(termKey) as [number, number] | undefined) ?? [0, 0]
+  let segmentNo = meta[1]
+  let segment = cache.get(topicsKeys.segment(term, segmentNo)) as Uint8Array | undefined
+  if (segment !== undefined && postingCount(segment) >= segmentSize) {
+    segmentNo++
+    segment = undefined
+  }
+  cache.put(topicsKeys.segment(term, segmentNo), appendPosting(segment, docNo, termFrequency, length))
+  cache.put(termKey, [meta[0] + 1, segmentNo])
+  return segmentNo
+}
+
+function removeDocument(cache: CartridgeWriteCache, stats: Stats, record: TopicsForwardRecord): void {
+  for (const [term, segmentNo] of record.terms) {
+    const termKey = topicsKeys.term(term)
+    const meta = cache.get(termKey) as [number, number]
+    const segmentKey = topicsKeys.segment(term, segmentNo)
+    const remaining = removePosting(cache.get(segmentKey) as Uint8Array, record.docNo)
+    if (meta[0] <= 1) {
+      cache.delete(termKey)
+      cache.delete(segmentKey)
+      cache.delete(topicsKeys.segment(term, meta[1]))
+      continue
+    }
+    if (remaining.length === 0 && segmentNo !== meta[1]) cache.delete(segmentKey)
+    else cache.put(segmentKey, remaining)
+    cache.put(termKey, [meta[0] - 1, meta[1]])
+  }
+  stats[0]--
+  stats[1] -= record.length
+}
