@@ -1,32 +1,30 @@
-import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
 import { LivingDbError, type ErrorCode } from '../../errors/index.js'
 import type { JsonValue } from '../spec/json-value.js'
 import { PluginError } from '../spec/plugin-error.js'
 import type { PluginHookName } from '../spec/plugin-hooks.js'
 import type { PluginLogLevel } from '../spec/plugin-logger.js'
+import { checkManifest } from './check-manifest.js'
+import type { PluginChannel } from './plugin-channel.js'
 import { toWireError, type CapabilityName, type HostToWorkerMessage, type PluginManifest, type WorkerToHostMessage } from './worker-protocol.js'
 
 /** Answers one capability request of a running hook; throws to refuse it. */
 export type CapabilityHandler<Scope> = (args: { readonly scope: Scope; readonly name: CapabilityName; readonly args: JsonValue }) => Promise<JsonValue | null>
 
-/** Arguments of {@link PluginWorker.start}. */
-export interface PluginWorkerStartArgs<Scope> {
+/** Arguments of {@link PluginConnection.start}. */
+export interface PluginConnectionStartArgs<Scope> {
   /** Used in error messages until the manifest names the plugin. */
   readonly label: string
-  readonly moduleUrl: string
-  readonly exportName?: string
-  readonly config: JsonValue | null
-  /** V8 old-generation heap limit of the worker, in MB. */
-  readonly heapLimitMb: number
+  /** The running worker or sandbox process to talk to. */
+  readonly channel: PluginChannel
+  /** The init message: which module to load, with which config. */
+  readonly init: Extract<HostToWorkerMessage, { kind: 'init' }>
   /** How long importing the module may take, in ms. */
   readonly loadTimeoutMs: number
   readonly onCapability: CapabilityHandler<Scope>
   readonly onLog: (record: { readonly level: PluginLogLevel; readonly message: string; readonly fields?: Readonly<Record<string, JsonValue>> }) => void
 }
 
-/** Arguments of {@link PluginWorker.invoke}. */
+/** Arguments of {@link PluginConnection.invoke}. */
 export interface PluginInvokeArgs<Scope> {
   readonly hook: PluginHookName
   readonly input: JsonValue
@@ -43,76 +41,80 @@ interface PendingInvocation<Scope> {
   readonly timer: NodeJS.Timeout
 }
 
-const HERE = import.meta.url
-const RUNNING_FROM_SOURCE = HERE.endsWith('.ts')
-const ENTRY_URL = new URL(RUNNING_FROM_SOURCE ? './plugin-worker-entry.ts' : './plugin-worker-entry.js', HERE).href
-
 /**
- * One plugin running in a worker thread, seen from the host: start it, invoke hooks with
- * a timeout, answer its capability requests, terminate it. A timed-out hook terminates
- * the worker (this stops even an endless loop); a worker that throws, runs out of
- * memory or exits rejects every pending invocation with `PLUGIN_CRASHED`.
+ * One running plugin (in a worker thread or a sandbox process), seen from the host:
+ * start it, invoke hooks with a timeout, answer its capability requests, terminate it.
+ * A timed-out hook terminates the plugin (this stops even an endless loop); a plugin
+ * that throws at top level, runs out of memory or exits rejects every pending
+ * invocation with `PLUGIN_CRASHED`.
  */
-export class PluginWorker<Scope> {
+export class PluginConnection<Scope> {
   readonly manifest: PluginManifest
-  readonly #worker: Worker
+  readonly #channel: PluginChannel
   readonly #pending = new Map<number, PendingInvocation<Scope>>()
   readonly #onCapability: CapabilityHandler<Scope>
   #nextInvocationId = 1
   #alive = true
   #exitReason: LivingDbError | undefined
 
-  private constructor(worker: Worker, manifest: PluginManifest, onCapability: CapabilityHandler<Scope>) {
-    this.#worker = worker
+  private constructor(channel: PluginChannel, manifest: PluginManifest, onCapability: CapabilityHandler<Scope>) {
+    this.#channel = channel
     this.manifest = manifest
     this.#onCapability = onCapability
   }
 
-  /** Starts a worker, imports the plugin and resolves once it reported its manifest. */
-  static async start<Scope>(args: PluginWorkerStartArgs<Scope>): Promise<PluginWorker<Scope>> {
-    const worker = new Worker(bootstrapSource(args.moduleUrl), {
-      eval: true,
-      resourceLimits: { maxOldGenerationSizeMb: args.heapLimitMb, maxYoungGenerationSizeMb: Math.max(4, Math.min(32, Math.floor(args.heapLimitMb / 4))) },
-    })
-    let instance: PluginWorker<Scope> | undefined
+  /** Sends `init` on a started channel and resolves once the plugin reported a valid manifest. */
+  static async start<Scope>(args: PluginConnectionStartArgs<Scope>): Promise<PluginConnection<Scope>> {
+    const channel = args.channel
+    let instance: PluginConnection<Scope> | undefined
+    let loading = true
     const manifest = await new Promise<PluginManifest>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new LivingDbError('PLUGIN_LOAD_FAILED', `Plugin ${args.label} did not finish loading within ${args.loadTimeoutMs} ms. Move slow work out of the module's top level.`))
-        void worker.terminate()
-      }, args.loadTimeoutMs)
       const fail = (error: unknown) => {
+        if (!loading) return
+        loading = false
         clearTimeout(timer)
+        void channel.terminate()
         reject(error)
       }
-      worker.once('error', (error) => fail(new LivingDbError('PLUGIN_LOAD_FAILED', `Plugin ${args.label} crashed while loading: ${error.message}`, { cause: error })))
-      worker.once('exit', (code) => fail(new LivingDbError('PLUGIN_LOAD_FAILED', `Plugin ${args.label} exited with code ${code} while loading.`)))
-      worker.on('message', (raw: string) => {
-        const message = JSON.parse(raw) as WorkerToHostMessage
+      const timer = setTimeout(() => fail(new LivingDbError('PLUGIN_LOAD_FAILED', `Plugin ${args.label} did not finish loading within ${args.loadTimeoutMs} ms. Move slow work out of the module's top level.`)), args.loadTimeoutMs)
+      channel.onExit((reason) => {
+        if (loading) fail(new LivingDbError('PLUGIN_LOAD_FAILED', `Plugin ${args.label} stopped while loading: ${reason.message}`, { details: reason.details }))
+        else if (instance !== undefined) instance.#die(new PluginError('PLUGIN_CRASHED', reason.message, { plugin: instance.manifest.name, details: reason.details }))
+      })
+      channel.onMessage((raw) => {
+        let message: WorkerToHostMessage
+        try {
+          message = JSON.parse(raw) as WorkerToHostMessage
+        } catch {
+          return
+        }
         if (instance !== undefined) return instance.#receive(message, args.onLog)
+        if (!loading) return
         if (message.kind === 'ready') {
-          clearTimeout(timer)
-          resolve(message.manifest)
+          try {
+            const checked = checkManifest(message.manifest)
+            loading = false
+            clearTimeout(timer)
+            resolve(checked)
+          } catch (error) {
+            fail(error)
+          }
         } else if (message.kind === 'init-failed') {
           fail(new LivingDbError((message.error.code ?? 'PLUGIN_LOAD_FAILED') as ErrorCode, message.error.message, { details: message.error.details ?? {} }))
-          void worker.terminate()
-        }
+        } else if (message.kind === 'log') args.onLog(message)
       })
-      worker.postMessage(JSON.stringify({ kind: 'init', moduleUrl: args.moduleUrl, config: args.config, ...(args.exportName === undefined ? {} : { exportName: args.exportName }) } satisfies HostToWorkerMessage))
+      channel.send(JSON.stringify(args.init))
     })
-    instance = new PluginWorker(worker, manifest, args.onCapability)
-    worker.removeAllListeners('error')
-    worker.removeAllListeners('exit')
-    worker.on('error', (error) => instance!.#die(new PluginError('PLUGIN_CRASHED', `crashed: ${error.message}`, { plugin: manifest.name, cause: error, details: { errorCode: (error as { code?: string }).code ?? null } })))
-    worker.on('exit', (code) => instance!.#die(new PluginError('PLUGIN_CRASHED', `its worker exited with code ${code}.`, { plugin: manifest.name, details: { exitCode: code } })))
+    instance = new PluginConnection(channel, manifest, args.onCapability)
     return instance
   }
 
-  /** False once the worker crashed, exited or was terminated. */
+  /** False once the plugin crashed, exited or was terminated. */
   get alive(): boolean {
     return this.#alive
   }
 
-  /** Why the worker is gone, when it is. */
+  /** Why the plugin is gone, when it is. */
   get exitReason(): LivingDbError | undefined {
     return this.#exitReason
   }
@@ -123,12 +125,12 @@ export class PluginWorker<Scope> {
    */
   invoke(args: PluginInvokeArgs<Scope>): Promise<JsonValue | null> {
     const name = this.manifest.name
-    if (!this.#alive) return Promise.reject(this.#exitReason ?? new PluginError('PLUGIN_CRASHED', 'its worker is not running.', { plugin: name, hook: args.hook }))
+    if (!this.#alive) return Promise.reject(this.#exitReason ?? new PluginError('PLUGIN_CRASHED', 'it is not running.', { plugin: name, hook: args.hook }))
     const invocationId = this.#nextInvocationId++
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(invocationId)
-        reject(new PluginError('PLUGIN_HOOK_TIMEOUT', `did not finish within ${args.timeoutMs} ms; the worker was terminated and will be restarted. Make the hook faster, smaller batches, or raise its timeoutMs.`, {
+        reject(new PluginError('PLUGIN_HOOK_TIMEOUT', `did not finish within ${args.timeoutMs} ms; it was terminated and will be restarted. Make the hook faster, smaller batches, or raise its timeoutMs.`, {
           plugin: name,
           hook: args.hook,
           details: { timeoutMs: args.timeoutMs },
@@ -136,14 +138,14 @@ export class PluginWorker<Scope> {
         void this.terminate()
       }, args.timeoutMs)
       this.#pending.set(invocationId, { hook: args.hook, scope: args.scope, resolve, reject, timer })
-      this.#worker.postMessage(JSON.stringify({ kind: 'invoke', invocationId, hook: args.hook as 'onCommit', input: args.input } satisfies HostToWorkerMessage))
+      this.#channel.send(JSON.stringify({ kind: 'invoke', invocationId, hook: args.hook as 'onCommit', input: args.input } satisfies HostToWorkerMessage))
     })
   }
 
-  /** Stops the worker (also an endless loop) and fails whatever is pending. */
+  /** Stops the plugin (also an endless loop) and fails whatever is pending. */
   async terminate(): Promise<void> {
-    this.#die(new PluginError('PLUGIN_CRASHED', 'its worker was terminated.', { plugin: this.manifest.name }))
-    await this.#worker.terminate()
+    this.#die(new PluginError('PLUGIN_CRASHED', 'it was terminated.', { plugin: this.manifest.name }))
+    await this.#channel.terminate()
   }
 
   #die(reason: LivingDbError): void {
@@ -158,8 +160,8 @@ export class PluginWorker<Scope> {
     }
   }
 
-  #receive(message: WorkerToHostMessage, onLog: PluginWorkerStartArgs<Scope>['onLog']): void {
-    if (message.kind === 'log') return onLog({ level: message.level, message: message.message, ...(message.fields === undefined ? {} : { fields: message.fields }) })
+  #receive(message: WorkerToHostMessage, onLog: PluginConnectionStartArgs<Scope>['onLog']): void {
+    if (message.kind === 'log') return onLog({ level: message.level, message: String(message.message), ...(message.fields === undefined ? {} : { fields: message.fields }) })
     if (message.kind === 'result') {
       const invocation = this.#pending.get(message.invocationId)
       if (invocation === undefined) return
@@ -191,26 +193,6 @@ export class PluginWorker<Scope> {
     } catch (error) {
       reply = { kind: 'capability-result', requestId: message.requestId, ok: false, error: toWireError(error) }
     }
-    if (this.#alive) this.#worker.postMessage(JSON.stringify(reply))
-  }
-}
-
-/**
- * The worker's first code: registers tsx when the entry or the plugin is TypeScript
- * (tests, `node --import tsx` apps), then imports the entry module.
- */
-function bootstrapSource(moduleUrl: string): string {
-  const needsTypeScript = RUNNING_FROM_SOURCE || /\.[mc]?ts$/.test(new URL(moduleUrl).pathname)
-  const tsx = needsTypeScript ? tsxApiUrl() : undefined
-  const register = tsx === undefined ? '' : `const { register } = await import(${JSON.stringify(tsx)}); register();`
-  return `(async () => { ${register} await import(${JSON.stringify(ENTRY_URL)}) })().catch((error) => { process.nextTick(() => { throw error }) })`
-}
-
-function tsxApiUrl(): string {
-  try {
-    const packageJson = createRequire(HERE).resolve('tsx/package.json')
-    return pathToFileURL(packageJson.replace(/package\.json$/, 'dist/esm/api/index.mjs')).href
-  } catch (error) {
-    throw new LivingDbError('PLUGIN_LOAD_FAILED', 'A TypeScript plugin needs the "tsx" package to load in a worker. Install tsx (npm i -D tsx) or compile the plugin to JavaScript.', { cause: error })
+    if (this.#alive) this.#channel.send(JSON.stringify(reply))
   }
 }

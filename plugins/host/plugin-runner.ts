@@ -11,7 +11,8 @@ import { DEFAULT_KEYSPACE, PluginGrants } from './plugin-grants.js'
 import type { PluginModelAccess } from './plugin-model-access.js'
 import type { PluginLogRecord, PluginState, PluginStatus } from './plugin-status.js'
 import { PluginSysRecords, SYS_KEYSPACE, type DeadLetterRecord } from './plugin-sys-records.js'
-import { PluginWorker } from './plugin-worker.js'
+import { startWorkerChannel } from './plugin-channel.js'
+import { PluginConnection } from './plugin-connection.js'
 import { WakeSignal } from './wake-signal.js'
 
 /** Errors of `db.write` that mean the plugin's writes are bad (its fault), not the engine's. */
@@ -23,7 +24,7 @@ const SKIPPED_FLUSH_THRESHOLD = 1_000
 export interface PluginRunnerArgs {
   readonly db: PluginHostDatabase
   readonly registration: PluginRegistration & { readonly moduleUrl: string }
-  readonly worker: PluginWorker<InvocationScope>
+  readonly worker: PluginConnection<InvocationScope>
   readonly policy: PluginHostPolicy
   readonly models?: PluginModelAccess
   readonly onLog: (record: PluginLogRecord) => void
@@ -45,7 +46,7 @@ export class PluginRunner {
   readonly #wake = new WakeSignal()
   readonly #closing: Promise<void>
   readonly #resolveClosing: () => void
-  #worker: PluginWorker<InvocationScope> | undefined
+  #worker: PluginConnection<InvocationScope> | undefined
   #feed: CommitFeed | undefined
   #state: PluginState = 'running'
   #enabled = true
@@ -89,7 +90,7 @@ export class PluginRunner {
   }
 
   /** The live worker, when one is running (used by `onQuery`). */
-  get worker(): PluginWorker<InvocationScope> | undefined {
+  get worker(): PluginConnection<InvocationScope> | undefined {
     return this.#worker?.alive === true ? this.#worker : undefined
   }
 
@@ -415,7 +416,7 @@ export class PluginRunner {
   }
 
   /** Returns a live worker, restarting a dead one after an exponential backoff. */
-  async #ensureWorker(): Promise<PluginWorker<InvocationScope> | undefined> {
+  async #ensureWorker(): Promise<PluginConnection<InvocationScope> | undefined> {
     while (this.#worker?.alive !== true) {
       if (this.#isClosed()) return undefined
       this.#consecutiveCrashes++
@@ -454,14 +455,18 @@ export function startPluginWorker(args: {
   readonly policy: PluginHostPolicy
   readonly capabilities: () => CapabilityServer | undefined
   readonly onLog: (record: PluginLogRecord) => void
-}): Promise<PluginWorker<InvocationScope>> {
+}): Promise<PluginConnection<InvocationScope>> {
   const label = args.registration.moduleUrl
-  return PluginWorker.start<InvocationScope>({
+  const channel = startWorkerChannel({ moduleUrl: args.registration.moduleUrl, heapLimitMb: args.registration.heapLimitMb ?? args.policy.heapLimitMb })
+  return PluginConnection.start<InvocationScope>({
     label,
-    moduleUrl: args.registration.moduleUrl,
-    ...(args.registration.exportName === undefined ? {} : { exportName: args.registration.exportName }),
-    config: (args.registration.config ?? null) as JsonValue | null,
-    heapLimitMb: args.registration.heapLimitMb ?? args.policy.heapLimitMb,
+    channel,
+    init: {
+      kind: 'init',
+      moduleUrl: args.registration.moduleUrl,
+      ...(args.registration.exportName === undefined ? {} : { exportName: args.registration.exportName }),
+      config: (args.registration.config ?? null) as JsonValue | null,
+    },
     loadTimeoutMs: args.policy.loadTimeoutMs,
     onCapability: (request) => {
       const server = args.capabilities()
