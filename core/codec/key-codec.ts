@@ -1,4 +1,5 @@
 import { LivingDbError } from '../../errors/index.js'
+import { copyBytes, encodeText } from './byte-slab.js'
 
 /** A key as the API accepts it: a string (stored as UTF-8) or raw bytes. */
 export type Key = string | Uint8Array
@@ -14,8 +15,8 @@ const strictDecoder = new TextDecoder('utf-8', { fatal: true })
  */
 export function encodeKey(key: unknown, maxKeyBytes: number): Uint8Array {
   let bytes: Uint8Array
-  if (typeof key === 'string') bytes = encoder.encode(key)
-  else if (key instanceof Uint8Array) bytes = key.slice()
+  if (typeof key === 'string') bytes = encodeText(key, 0)
+  else if (key instanceof Uint8Array) bytes = copyBytes(key)
   else {
     throw new LivingDbError('INVALID_KEY', `A key must be a string or a Uint8Array, got ${describe(key)}. Convert numbers with String(n) or encode them as bytes.`, {
       details: { type: describe(key) },

@@ -1,4 +1,5 @@
 import { CorruptionError, LivingDbError } from '../../errors/index.js'
+import { allocateBytes, encodeText } from './byte-slab.js'
 import { MAX_VALUE_BYTES } from './limits.js'
 
 /** A JSON value as `JSON.stringify` accepts it. */
@@ -12,7 +13,6 @@ export const VALUE_KIND_BYTES = 2
 /** High bit of the tag byte: the key was written as a string (so scans return it as one). */
 export const KEY_IS_STRING_FLAG = 0x80
 
-const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
 /**
@@ -26,7 +26,7 @@ export function encodeValue(value: unknown, keyIsString: boolean): Uint8Array {
   const flag = keyIsString ? KEY_IS_STRING_FLAG : 0
   let encoded: Uint8Array
   if (value instanceof Uint8Array) {
-    encoded = new Uint8Array(value.length + 1)
+    encoded = allocateBytes(value.length + 1)
     encoded[0] = VALUE_KIND_BYTES | flag
     encoded.set(value, 1)
   } else {
@@ -42,10 +42,8 @@ export function encodeValue(value: unknown, keyIsString: boolean): Uint8Array {
       })
     }
     if (text.length + 1 > MAX_VALUE_BYTES) throwTooLarge(text.length)
-    const body = encoder.encode(text)
-    encoded = new Uint8Array(body.length + 1)
+    encoded = encodeText(text, 1)
     encoded[0] = VALUE_KIND_JSON | flag
-    encoded.set(body, 1)
   }
   if (encoded.length > MAX_VALUE_BYTES) throwTooLarge(encoded.length - 1)
   return encoded
