@@ -38,8 +38,9 @@ export function groupHelp(args: { readonly prefix: readonly string[]; readonly c
   const lines = [title, '', `Usage: ${usage}`, '', 'Commands:']
   lines.push(...table(members.map(command => [command.path.join(' '), command.summary])))
   lines.push('', 'Options for every command:')
-  lines.push(...table(GLOBAL_OPTIONS.map(spec => [optionLabel(spec), spec.description])))
-  if (args.prefix.length === 0) lines.push(...table([['--version', 'Print the livingdb version.']]))
+  const globalRows: [string, string][] = GLOBAL_OPTIONS.map(spec => [optionLabel(spec), spec.description])
+  if (args.prefix.length === 0) globalRows.push(['    --version', 'Print the livingdb version.'])
+  lines.push(...table(globalRows))
   lines.push('', `Run \`livingdb ${[...args.prefix, '<command>'].join(' ')} --help\` for a command's options and examples.`)
   return `${lines.join('\n')}\n`
 }
