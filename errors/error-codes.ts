@@ -63,6 +63,8 @@ export const ERROR_CODES = {
   CARTRIDGE_QUERY_NOT_FOUND: { area: 'cartridges', description: 'The cartridge has no query operation with that name.' },
   CARTRIDGE_QUERY_INVALID: { area: 'cartridges', description: 'The input (or output) of a cartridge query does not match its schema.' },
   CARTRIDGE_STALE: { area: 'cartridges', description: 'The stored index was built with another format, model or config and must be rebuilt.' },
+  CARTRIDGE_NOT_FOUND: { area: 'cartridges', description: 'No cartridge with that name is attached to the database (or known to the command line).' },
+  CARTRIDGES_CLOSED: { area: 'cartridges', description: 'The attached cartridges were closed (or their database was).' },
 } as const satisfies Record<string, { area: string; description: string; retired?: boolean }>
 
 /** A stable livingdb error code. */
