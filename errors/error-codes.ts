@@ -65,6 +65,18 @@ export const ERROR_CODES = {
   CARTRIDGE_STALE: { area: 'cartridges', description: 'The stored index was built with another format, model or config and must be rebuilt.' },
   CARTRIDGE_NOT_FOUND: { area: 'cartridges', description: 'No cartridge with that name is attached to the database (or known to the command line).' },
   CARTRIDGES_CLOSED: { area: 'cartridges', description: 'The attached cartridges were closed (or their database was).' },
+  // server: the HTTP API (`livingdb serve`)
+  AUTH_REQUIRED: { area: 'server', description: 'The request carries no bearer token (Authorization: Bearer <token>).' },
+  AUTH_INVALID: { area: 'server', description: 'The bearer token is unknown, malformed or revoked.' },
+  SCOPE_DENIED: { area: 'server', description: "The token's scope (read, write, admin) does not allow this request." },
+  RATE_LIMITED: { area: 'server', description: 'The token sent more requests than its rate limit allows; retry after the Retry-After seconds.' },
+  REQUEST_TOO_LARGE: { area: 'server', description: 'The request body is larger than the server accepts.' },
+  REQUEST_INVALID: { area: 'server', description: 'The request body or a query parameter is malformed.' },
+  ROUTE_NOT_FOUND: { area: 'server', description: 'No API route has this path (see /v1/openapi.json).' },
+  METHOD_NOT_ALLOWED: { area: 'server', description: 'The route exists but not with this HTTP method (the Allow header lists the methods).' },
+  SERVER_BUSY: { area: 'server', description: 'The server is at its limit of open commit streams; retry later.' },
+  TOKEN_NOT_FOUND: { area: 'server', description: 'No API token has that id or name.' },
+  TOKEN_STORE_INVALID: { area: 'server', description: 'The API token file is damaged or was written by an incompatible version.' },
 } as const satisfies Record<string, { area: string; description: string; retired?: boolean }>
 
 /** A stable livingdb error code. */
