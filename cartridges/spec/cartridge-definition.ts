@@ -1,6 +1,7 @@
 import type { CartridgeApplyArgs } from './cartridge-apply-args.js'
 import type { CartridgeFact } from './cartridge-fact.js'
 import type { CartridgeQueryOperation } from './cartridge-query.js'
+import type { CartridgeRecipe } from './cartridge-recipe.js'
 import type { CartridgeSource } from './cartridge-source.js'
 import type { CartridgeJson, CartridgeReader } from './cartridge-storage.js'
 
@@ -48,6 +49,11 @@ export interface CartridgeV1 {
   readonly modelId?: string | null
   /** The config that shapes the stored bytes (fields, prefixes...): a change triggers a rebuild. */
   readonly fingerprint?: CartridgeJson
+  /**
+   * Optional: how to recreate the cartridge from plain JSON (a registered kind and its
+   * options), so tools without the app's code (`livingdb cartridges rebuild`) can open it.
+   */
+  readonly recipe?: CartridgeRecipe
   /** The keyspaces the cartridge owns; the first one also holds its `meta` key. */
   readonly keyspaces: readonly string[]
   /** The records it derives from; `apply` only sees operations on these. */

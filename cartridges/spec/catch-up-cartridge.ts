@@ -5,6 +5,7 @@ import { CURSOR_KEYSPACE, cursorKey, readCursor } from './cartridge-cursor.js'
 import type { Cartridge } from './cartridge-definition.js'
 import type { CartridgeDatabase } from './cartridge-database.js'
 import { cartridgeOrigin } from './define-cartridge.js'
+import { filterCommit } from './source-filter.js'
 
 /** Arguments of {@link catchUpCartridge}. */
 export interface CatchUpCartridgeArgs {
@@ -30,7 +31,7 @@ export interface CatchUpResult {
   readonly applied: number
 }
 
-/** Commits of the cartridge's own origin skipped before a cursor-only write is worth it. */
+/** Commits without operations for the cartridge skipped before a cursor-only write is worth it. */
 const SKIP_CURSOR_EVERY = 1000
 const running = new WeakMap<object, Map<string, Promise<unknown>>>()
 class CursorMoved extends Error {}
@@ -96,7 +97,7 @@ async function catchUpOnce(args: CatchUpCartridgeArgs): Promise<CatchUpResult> {
       }
       last = commit.txnId
       batch.push(commit)
-      if (commit.origin !== origin) relevant++
+      if (filterCommit(commit, cartridge.sources, origin) !== undefined) relevant++
       if (batch.length >= maxCommits) {
         if (relevant > 0 || last - cursor >= SKIP_CURSOR_EVERY) await flush()
         else batch = []

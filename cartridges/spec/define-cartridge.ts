@@ -18,6 +18,7 @@ export const cartridgeDefinitionSchema = z.object({
   formatVersion: z.number().int().positive(),
   modelId: z.string().min(1).nullable().optional(),
   fingerprint: z.unknown().optional(),
+  recipe: z.object({ kind: z.string().min(1), options: z.unknown() }).optional(),
   keyspaces: z.array(keyspaceName).min(1).refine((names) => new Set(names).size === names.length, 'keyspaces must be distinct'),
   sources: z.array(z.object({ keyspace: z.string().min(1), prefix: z.string().optional() }).strict()).min(1),
   apply: z.custom(isFunction, 'apply must be a function'),

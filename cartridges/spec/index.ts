@@ -26,3 +26,6 @@ export { cartridgeStatus, openCartridge, type CartridgeHandle, type CartridgeSta
 export { CartridgeWriteCache } from './cartridge-write-cache.js'
 export { canonicalFingerprint } from './canonical-fingerprint.js'
 export { keyComponent, padNumber, readJsonPath, sourceKeyString } from './key-component.js'
+export { cartridgeFromRecipe, definitionKey, definitionRecord, readDefinitionRecords, writeDefinitionRecord, type CartridgeDefinitionRecord, type CartridgeFactory, type CartridgeRecipe } from './cartridge-recipe.js'
+export type { AttachedCartridgeState, AttachedCartridgeStatus } from './cartridge-runner.js'
+export { attachCartridges, type AttachCartridgesArgs, type AttachedCartridge, type AttachedCartridges } from './attach-cartridges.js'

@@ -2,6 +2,7 @@ import { CURSOR_KEYSPACE, cursorKey } from './cartridge-cursor.js'
 import type { Cartridge } from './cartridge-definition.js'
 import type { CartridgeDatabase } from './cartridge-database.js'
 import { CARTRIDGE_META_KEY, expectedMeta } from './cartridge-meta.js'
+import { writeDefinitionRecord } from './cartridge-recipe.js'
 import type { CartridgeJson } from './cartridge-storage.js'
 import { type CatchUpResult, catchUpCartridge } from './catch-up-cartridge.js'
 import { cartridgeOrigin } from './define-cartridge.js'
@@ -25,7 +26,7 @@ export interface RebuildCartridgeArgs {
  * Rebuilds a cartridge from the commit stream: clears every key of its keyspaces (the
  * first transaction also drops its meta record and resets its cursor to 0, so a crash
  * mid-way leaves it "never built" and the next open starts over), writes the current
- * meta, then re-applies commits 1..head in order. Deterministic: the same commit stream
+ * meta (and its definition record in `sys`), then re-applies commits 1..head in order. Deterministic: the same commit stream
  * (and, for model cartridges, the same ledger) gives the same bytes.
  */
 export async function rebuildCartridge(args: RebuildCartridgeArgs): Promise<CatchUpResult> {
@@ -54,6 +55,7 @@ export async function rebuildCartridge(args: RebuildCartridgeArgs): Promise<Catc
   }
   await db.write((transaction) => {
     transaction.keyspace(cartridge.keyspaces[0]!).put(CARTRIDGE_META_KEY, expectedMeta(cartridge) as unknown as CartridgeJson)
+    writeDefinitionRecord(cartridge, transaction)
   }, { origin })
   return catchUpCartridge({ db, cartridge, upTo, maxCommitsPerBatch: args.maxCommitsPerBatch, plugin: args.plugin, onProgress: args.onProgress })
 }

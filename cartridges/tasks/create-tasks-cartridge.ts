@@ -66,6 +66,7 @@ export function createTasksCartridge(options: TasksCartridgeOptions = {}): Tasks
     formatVersion: 1,
     modelId: null,
     fingerprint: { source },
+    recipe: { kind: 'pending_tasks_by_type', options: { name, keyspace, source } },
     keyspaces: [keyspace],
     sources: [source],
     apply: (args) => applyTasks(keyspace, args),

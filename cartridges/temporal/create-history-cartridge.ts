@@ -39,6 +39,7 @@ export function createHistoryCartridge(options: HistoryCartridgeOptions = {}): C
     formatVersion: 1,
     modelId: null,
     fingerprint: { source, entityField: entityField ?? null },
+    recipe: { kind: 'history', options: { name, keyspace, source, ...(entityField === undefined ? {} : { entityField }) } },
     keyspaces: [keyspace],
     sources: [source],
     apply: (args) => applyHistory({ keyspace, entityField }, args),

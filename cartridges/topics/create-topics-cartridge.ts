@@ -63,6 +63,7 @@ export function createTopicsCartridge(options: TopicsCartridgeOptions = {}): Car
     formatVersion: 1,
     modelId: null,
     fingerprint: { source, fields: fields === 'all' ? 'all' : [...fields], segmentSize, tokenizer: 'words-stopwords-plural-v1' },
+    recipe: { kind: 'topics', options: { name, keyspace, source, fields: fields === 'all' ? 'all' : [...fields], segmentSize, bm25: { k1: parameters.k1, b: parameters.b } } },
     keyspaces: [keyspace],
     sources: [source],
     apply: (args) => applyTopics({ keyspace, fields, segmentSize }, args),
