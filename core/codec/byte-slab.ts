@@ -32,6 +32,14 @@ export function copyBytes(bytes: Uint8Array): Uint8Array {
   return copy
 }
 
+/** A copy of `source[start..end)` (a slab view when small). */
+export function copyRange(source: Uint8Array, start: number, end: number): Uint8Array {
+  const length = end - start
+  const copy = allocateBytes(length)
+  for (let index = 0; index < length; index++) copy[index] = source[start + index]!
+  return copy
+}
+
 /**
  * The UTF-8 bytes of `text` preceded by `headerBytes` zero bytes (for a tag),
  * encoded straight into a slab when it fits.

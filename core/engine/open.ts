@@ -1,18 +1,15 @@
 import path from 'node:path'
-import { CorruptionError } from '../../errors/index.js'
 import { pageLimits } from '../codec/limits.js'
-import type { OverflowRef } from '../btree/node.js'
-import type { MutationContext } from '../btree/tree-mutation.js'
 import { NodeFileSystem } from '../file/index.js'
 import { CommitLog } from '../log/index.js'
 import { PageFile } from '../pager/page-file.js'
-import { PageType } from '../pager/page-format.js'
 import { readCatalog, readFreelistChain } from './checkpoint-writer.js'
-import { EMPTY_STATE, applyRecord } from './database-state.js'
+import { EMPTY_STATE } from './database-state.js'
 import { Database } from './database.js'
 import { FreeSpace } from './free-space.js'
 import { MemoryLog } from './memory-log.js'
 import { MemorySource } from './memory-source.js'
+import { RecoveryReplay } from './recovery-replay.js'
 import { type OpenOptions, resolveOptions } from './options.js'
 
 /** Name of the page file inside a database directory. */
@@ -69,45 +66,21 @@ export async function open(options: OpenOptions = {}): Promise<Database> {
       relaxedIntervalMs: resolved.relaxedIntervalMs,
     })
     const checkpointTxnId = pageFile.meta.checkpointTxnId
-    let txnId = checkpointTxnId
-    let timestamp = pageFile.meta.timestamp
-    let replayedBytes = 0
-    if (log.lastTxnId > checkpointTxnId) {
-      const file = pageFile
-      let freed: number[] = []
-      const context: MutationContext = {
-        limits: file.limits,
-        generation: 1,
-        loadNode: (page) => file.loadNode(page),
-        loadValue: (reference) => file.loadValue(reference),
-        freePage: (page) => freed.push(page),
-        freeValue: (reference: OverflowRef) => freed.push(...file.chainPages(PageType.OVERFLOW, reference.page)),
-      }
-      for (const record of log.read({ fromTxnId: checkpointTxnId + 1 })) {
-        if (record.txnId !== txnId + 1) {
-          throw new CorruptionError('CORRUPT_LOG', `The commit log jumps from txn ${txnId} to txn ${record.txnId}, but the page file's checkpoint is txn ${checkpointTxnId}: records are missing. Restore the missing log segments, or restore the page file and log together from a backup.`, {
-            details: { expected: txnId + 1, found: record.txnId, checkpointTxnId },
-          })
-        }
-        applyRecord(context, keyspaces, record)
-        freeSpace.release(freed, record.txnId)
-        freed = []
-        for (const operation of record.ops) replayedBytes += operation.key.length + (operation.value?.length ?? 0) + 24
-        txnId = record.txnId
-        timestamp = record.timestamp
-      }
-    }
+    const replay = new RecoveryReplay({ pageFile, keyspaces, checkpointTxnId, timestamp: pageFile.meta.timestamp })
+    if (log.lastTxnId > checkpointTxnId) log.replay({ fromTxnId: checkpointTxnId + 1, visitor: replay })
+    freeSpace.release(replay.freedPages, replay.txnId)
+    const txnId = replay.txnId
     const replayedTxns = txnId - checkpointTxnId
     const opened = new Database({
       options: resolved,
       source: pageFile,
       pageFile,
       log,
-      state: { txnId, timestamp, keyspaces },
+      state: { txnId, timestamp: replay.timestamp, keyspaces: replay.keyspaces() },
       freeSpace,
       releaseLock,
       generation: 2,
-      replayedBytes,
+      replayedBytes: replay.replayedBytes,
       recovery: { replayedTxns, milliseconds: performance.now() - started },
     })
     return opened

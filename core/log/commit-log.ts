@@ -3,7 +3,7 @@ import { LivingDbError, StorageError } from '../../errors/index.js'
 import type { FileHandle, FileSystem } from '../file/index.js'
 import type { CommitLogOptions, CommitRecord, DurabilityMode } from './commit-record.js'
 import { recoverLogDirectory, type RecoveredSegment } from './log-recovery.js'
-import { readLogRecords } from './log-reader.js'
+import { readLogRecords, replayLogRecords, type ReplayVisitor } from './log-reader.js'
 import { encodedRecordSize, writeCommitRecord } from './record-codec.js'
 import { encodeSegmentHeader, SEGMENT_HEADER_BYTES, segmentFileName } from './segment-file.js'
 
@@ -182,6 +182,15 @@ export class CommitLog {
       toTxnId: options.toTxnId ?? Number.MAX_SAFE_INTEGER,
       trustOpenScan: options.trustOpenScan === true,
     })
+  }
+
+  /**
+   * Recovery's fast path: hands every record from `fromTxnId` on to
+   * `visitor` (see {@link ReplayVisitor}) without allocating record objects.
+   * Frames verified by the open() scan are not CRC-checked again.
+   */
+  replay(options: { readonly fromTxnId: number; readonly visitor: ReplayVisitor }): void {
+    replayLogRecords({ fs: this.fs, segments: this.segments, fromTxnId: options.fromTxnId, visitor: options.visitor })
   }
 
   /** Deletes whole segments whose records are all < `txnId`. The active (last) segment is always kept. */

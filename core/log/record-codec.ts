@@ -226,11 +226,38 @@ function readLength(source: Uint8Array, end: number): number {
 }
 
 /**
- * Walks a payload; when `ops` is given, pushes decoded operations whose keys
- * and values are views into `source` (callers pass a copy they own).
+ * One operation of a payload as {@link visitPayload} reads it. `key` and
+ * `value` are byte ranges of `source`, valid only during the callback (copy
+ * what you keep). One object is reused for every operation, so reading
+ * allocates nothing per operation.
+ */
+export interface OperationView {
+  /** {@link OPERATION_PUT} or {@link OPERATION_DELETE}. */
+  type: number
+  keyspace: string
+  source: Uint8Array
+  keyStart: number
+  keyEnd: number
+  /** For a delete both are 0. */
+  valueStart: number
+  valueEnd: number
+}
+
+/** Receives each operation of a payload, in order. */
+export type OperationSink = (operation: OperationView) => void
+
+/** {@link OperationView.type} of a put. */
+export const OPERATION_PUT = OP_PUT
+/** {@link OperationView.type} of a delete. */
+export const OPERATION_DELETE = OP_DELETE
+
+const operationView: OperationView = { type: 0, keyspace: '', source: new Uint8Array(0), keyStart: 0, keyEnd: 0, valueStart: 0, valueEnd: 0 }
+
+/**
+ * Walks a payload; when `sink` is given, hands it each decoded operation.
  * Returns the txn id, or a string naming the structural problem.
  */
-function walkPayload(source: Uint8Array, start: number, end: number, ops: LogOperation[] | undefined): number | string {
+function walkPayload(source: Uint8Array, start: number, end: number, sink: OperationSink | undefined): number | string {
   const txnId = readTxnId(source, start)
   if (typeof txnId === 'string') return txnId
   cursor = start + 18
@@ -241,7 +268,7 @@ function walkPayload(source: Uint8Array, start: number, end: number, ops: LogOpe
   if (opCount < 0) return 'op count is larger than the record'
   for (let index = 0; index < opCount; index++) {
     if (cursor >= end) return 'record ends inside an op'
-    const type = source[cursor++]
+    const type = source[cursor++]!
     if (type !== OP_PUT && type !== OP_DELETE) return `unknown op type ${type}`
     const keyspaceLength = readLength(source, end)
     if (keyspaceLength < 0) return 'keyspace length runs past the record'
@@ -259,14 +286,41 @@ function walkPayload(source: Uint8Array, start: number, end: number, ops: LogOpe
       valueStart = cursor
       cursor += valueLength
     }
-    if (ops !== undefined) {
+    if (sink !== undefined) {
       const keyspace = decodeString(source, keyspaceStart, keyspaceStart + keyspaceLength)
       if (keyspace === undefined) return 'keyspace is not valid UTF-8'
-      const key = source.subarray(keyStart, keyStart + keyLength)
-      ops.push(type === OP_PUT ? { type: 'put', keyspace, key, value: source.subarray(valueStart, valueStart + valueLength) } : { type: 'delete', keyspace, key })
+      const position = cursor
+      const view = operationView
+      view.type = type
+      view.keyspace = keyspace
+      view.source = source
+      view.keyStart = keyStart
+      view.keyEnd = keyStart + keyLength
+      view.valueStart = valueStart
+      view.valueEnd = valueStart + valueLength
+      sink(view)
+      cursor = position
     }
   }
   return cursor === end ? txnId : `${end - cursor} trailing bytes after the last op`
+}
+
+/**
+ * Hands each operation of the payload at `source[start..end)` (a frame already
+ * accepted by {@link checkFrame}) to `sink` without copying anything; returns
+ * the txn id. Throws `CorruptionError('CORRUPT_LOG')` if the payload is malformed
+ * (operations before the damage have already been handed over).
+ */
+export function visitPayload(source: Uint8Array, start: number, end: number, sink: OperationSink): number {
+  const txnId = walkPayload(source, start, end, sink)
+  if (typeof txnId === 'string') throw new CorruptionError('CORRUPT_LOG', `Commit record is malformed: ${txnId}.`, { details: { reason: txnId } })
+  return txnId
+}
+
+/** The commit timestamp of the payload starting at `start` (fixed field; no checks). */
+export function payloadTimestamp(source: Uint8Array, start: number): number {
+  for (let index = 0; index < 8; index++) float64Bytes[index] = source[start + 10 + index]!
+  return float64Scratch[0]!
 }
 
 const stringCache = new Map<number, { bytes: Uint8Array; text: string }>()
@@ -311,7 +365,10 @@ function decodeUtf8(source: Uint8Array, start: number, end: number): string | un
 export function decodePayload(source: Uint8Array, start: number, end: number): CommitRecord {
   const payload = source.slice(start, end)
   const ops: LogOperation[] = []
-  const txnId = walkPayload(payload, 0, payload.length, ops)
+  const txnId = walkPayload(payload, 0, payload.length, (view) => {
+    const key = payload.subarray(view.keyStart, view.keyEnd)
+    ops.push(view.type === OP_PUT ? { type: 'put', keyspace: view.keyspace, key, value: payload.subarray(view.valueStart, view.valueEnd) } : { type: 'delete', keyspace: view.keyspace, key })
+  })
   if (typeof txnId === 'string') throw new CorruptionError('CORRUPT_LOG', `Commit record is malformed: ${txnId}.`, { details: { reason: txnId } })
   const originLength = readVaruintAt(payload, 18)
   const originStart = 18 + varuintSize(originLength)
