@@ -65,6 +65,10 @@ export const ERROR_CODES = {
   CARTRIDGE_STALE: { area: 'cartridges', description: 'The stored index was built with another format, model or config and must be rebuilt.' },
   CARTRIDGE_NOT_FOUND: { area: 'cartridges', description: 'No cartridge with that name is attached to the database (or known to the command line).' },
   CARTRIDGES_CLOSED: { area: 'cartridges', description: 'The attached cartridges were closed (or their database was).' },
+  // queries: plans, planners, ask()
+  QUERY_INVALID: { area: 'queries', description: 'The arguments of ask() are malformed (empty question, bad option).' },
+  QUERY_PLAN_INVALID: { area: 'queries', description: 'A query plan is malformed or names keyspaces, prefixes, fields or cartridges that do not exist.' },
+  QUERY_ABORTED: { area: 'queries', description: 'The caller aborted the question.' },
   // server: the HTTP API (`livingdb serve`)
   AUTH_REQUIRED: { area: 'server', description: 'The request carries no bearer token (Authorization: Bearer <token>).' },
   AUTH_INVALID: { area: 'server', description: 'The bearer token is unknown, malformed or revoked.' },
