@@ -1,5 +1,6 @@
 import type { CommandDefinition } from '../command.js'
 import { AUDIT_COMMANDS } from './audit.js'
+import { CARTRIDGES_COMMANDS } from './cartridges.js'
 import { DEMO_COMMANDS } from './demo.js'
 import { EXPORT_COMMANDS } from './export.js'
 import { IMPORT_COMMANDS } from './import.js'
@@ -19,6 +20,7 @@ export const ALL_COMMANDS: readonly CommandDefinition[] = [
   ...VERIFY_COMMANDS,
   ...REPAIR_COMMANDS,
   ...STATS_COMMANDS,
+  ...CARTRIDGES_COMMANDS,
   ...LLM_COMMANDS,
   ...AUDIT_COMMANDS,
   ...DEMO_COMMANDS,
