@@ -8,7 +8,9 @@ import { KV_COMMANDS } from './kv.js'
 import { LLM_COMMANDS } from './llm.js'
 import { LOG_COMMANDS } from './log.js'
 import { REPAIR_COMMANDS } from './repair.js'
+import { SERVE_COMMANDS } from './serve.js'
 import { STATS_COMMANDS } from './stats.js'
+import { TOKENS_COMMANDS } from './tokens.js'
 import { VERIFY_COMMANDS } from './verify.js'
 
 /** Every built-in `livingdb` command, in the order `livingdb --help` lists them. */
@@ -23,5 +25,7 @@ export const ALL_COMMANDS: readonly CommandDefinition[] = [
   ...CARTRIDGES_COMMANDS,
   ...LLM_COMMANDS,
   ...AUDIT_COMMANDS,
+  ...SERVE_COMMANDS,
+  ...TOKENS_COMMANDS,
   ...DEMO_COMMANDS,
 ]
