@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   PLUGIN_NOT_FOUND: { area: 'plugins', description: 'No plugin with that name is registered with the host.' },
   PLUGIN_HALTED: { area: 'plugins', description: 'A plugin stopped after a batch was dead-lettered under the halt policy.' },
   PLUGIN_HOST_CLOSED: { area: 'plugins', description: 'The plugin host was closed.' },
+  PLUGIN_SANDBOX_VIOLATION: { area: 'plugins', description: 'An untrusted plugin tried something its sandbox forbids (files, network, processes, environment, signals).' },
   // cartridges: cartridge spec and runtime
   CARTRIDGE_INVALID: { area: 'cartridges', description: 'A cartridge definition is malformed (name, version, keyspaces, sources, queries).' },
   CARTRIDGE_PERMISSION_DENIED: { area: 'cartridges', description: 'A cartridge read or wrote a keyspace it does not own.' },

@@ -7,7 +7,9 @@ import type { PluginQueryCandidate } from '../spec/plugin-hooks.js'
 import type { PluginHostDatabase } from './host-database.js'
 import { DEFAULT_PLUGIN_HOST_POLICY, type PluginHostOptions, type PluginHostPolicy, type PluginRegistration } from './plugin-host-options.js'
 import type { PluginManifest } from './worker-protocol.js'
-import { PluginRunner, startPluginWorker } from './plugin-runner.js'
+import { PluginRunner } from './plugin-runner.js'
+import { PluginViolations } from './plugin-violations.js'
+import { startPlugin, type ResolvedRegistration } from './start-plugin.js'
 import type { PluginLogRecord, PluginStatus } from './plugin-status.js'
 
 /** Arguments of {@link PluginHost.query}. */
@@ -46,11 +48,11 @@ export interface PluginHost {
 }
 
 /**
- * Starts the plugin host on an open database: loads each plugin in its own worker
- * thread, checks the plugins against each other (unique names and owned keyspaces),
- * and starts delivering commits after each plugin's durable cursor. Throws
- * `PLUGIN_LOAD_FAILED`, `PLUGIN_CONFIG_INVALID`, `PLUGIN_INVALID` or `NOT_IMPLEMENTED`
- * (untrusted plugins) without leaving workers behind.
+ * Starts the plugin host on an open database: loads each plugin in its own worker thread
+ * (untrusted ones, `trusted: false`, in the sandbox process), checks the plugins against
+ * each other (unique names and owned keyspaces), and starts delivering commits after each
+ * plugin's durable cursor. Throws `PLUGIN_LOAD_FAILED`, `PLUGIN_CONFIG_INVALID`,
+ * `PLUGIN_INVALID` or `PLUGIN_PERMISSION_DENIED` without leaving workers behind.
  *
  * @example
  * const db = await open({ path: './data', durability: 'group' })
@@ -63,10 +65,13 @@ export async function createPluginHost(options: PluginHostOptions): Promise<Plug
   const policy: PluginHostPolicy = { ...DEFAULT_PLUGIN_HOST_POLICY, ...options.policy }
   const onLog = options.onLog ?? defaultLog
   const registrations = (options.plugins ?? []).map(normalizeRegistration)
-  const started = await Promise.allSettled(
-    registrations.map((registration) => startPluginWorker({ registration, policy, capabilities: () => runnersByModule.get(registration.moduleUrl)?.capabilities, onLog })),
-  )
+  const violations = registrations.map(() => new PluginViolations())
   const runnersByModule = new Map<string, PluginRunner>()
+  const started = await Promise.allSettled(
+    registrations.map((registration, index) =>
+      startPlugin({ registration, policy, databasePath: options.db.path, capabilities: () => runnersByModule.get(registration.moduleUrl)?.capabilities, violations: violations[index]!, onLog }),
+    ),
+  )
   const workers = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []))
   const failure = started.find((outcome) => outcome.status === 'rejected')
   try {
@@ -77,7 +82,7 @@ export async function createPluginHost(options: PluginHostOptions): Promise<Plug
     throw error
   }
   const runners = workers.map((worker, index) => {
-    const runner = new PluginRunner({ db: options.db, registration: registrations[index]!, worker, policy, onLog, ...(options.models === undefined ? {} : { models: options.models }) })
+    const runner = new PluginRunner({ db: options.db, registration: registrations[index]!, worker, violations: violations[index]!, policy, onLog, ...(options.models === undefined ? {} : { models: options.models }) })
     runnersByModule.set(registrations[index]!.moduleUrl, runner)
     return runner
   })
@@ -180,7 +185,7 @@ export async function headTxnId(db: PluginHostDatabase): Promise<number> {
   return db.read((snapshot) => snapshot.txnId)
 }
 
-function normalizeRegistration(entry: string | URL | PluginRegistration): PluginRegistration & { readonly moduleUrl: string } {
+function normalizeRegistration(entry: string | URL | PluginRegistration): ResolvedRegistration {
   const registration: PluginRegistration = typeof entry === 'string' || entry instanceof URL ? { module: entry } : entry
   if (typeof registration !== 'object' || registration === null || registration.module === undefined) {
     throw new LivingDbError('PLUGIN_INVALID', 'A plugin registration must be a module path, a URL, or { module, config? }. Plugin objects cannot cross into a worker: export the definePlugin(...) result from a module and pass its path.')
@@ -199,9 +204,6 @@ function checkManifests(manifests: readonly PluginManifest[]): void {
   const names = new Set<string>()
   const owners = new Map<string, string>()
   for (const manifest of manifests) {
-    if (!manifest.trusted) {
-      throw new LivingDbError('NOT_IMPLEMENTED', `Plugin "${manifest.name}" is marked untrusted (trusted: false), and the untrusted sandbox is not built yet. Run only trusted plugins, or remove trusted: false if you trust its code.`, { details: { plugin: manifest.name } })
-    }
     if (names.has(manifest.name)) throw new LivingDbError('PLUGIN_INVALID', `Two registered plugins are named "${manifest.name}". Plugin names must be unique within a database.`, { details: { plugin: manifest.name } })
     names.add(manifest.name)
     for (const keyspace of manifest.permissions.write) {

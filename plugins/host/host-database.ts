@@ -50,6 +50,8 @@ export interface HostWriteTransaction extends HostKeyspaceWriter {
 
 /** What the plugin host needs from an open database. */
 export interface PluginHostDatabase {
+  /** The database directory (absent in memory); the sandbox keeps it out of every plugin's reach. */
+  readonly path?: string | undefined
   write(build: (transaction: HostWriteTransaction) => void, options: { readonly origin: string }): Promise<{ readonly txnId: number }>
   read<T>(use: (snapshot: HostSnapshot) => T): T | Promise<T>
   readAt<T>(txnId: number, use: (snapshot: HostSnapshot) => T): T | Promise<T>

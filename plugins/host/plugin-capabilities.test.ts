@@ -79,7 +79,7 @@ describe('loading and registration', () => {
     ['a missing module', { module: fixture('does-not-exist') }, 'PLUGIN_LOAD_FAILED'],
     ['a module without a plugin', { module: fixture('not-a-plugin') }, 'PLUGIN_LOAD_FAILED'],
     ['a config the schema rejects', { module: fixture('faulty-plugin'), config: { mode: 'explode' } }, 'PLUGIN_CONFIG_INVALID'],
-    ['an untrusted plugin (sandbox not built)', { module: fixture('untrusted-plugin') }, 'NOT_IMPLEMENTED'],
+    ['a TypeScript plugin asking for the sandbox (it runs JavaScript only)', { module: fixture('untrusted-plugin') }, 'PLUGIN_INVALID'],
   ])('%s fails with %s', async (_label, registration, code) => {
     expect(await errorCode(() => createPluginHost({ db: new MemoryDatabase(), plugins: [registration] }))).toBe(code)
   })

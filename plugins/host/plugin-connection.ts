@@ -22,6 +22,8 @@ export interface PluginConnectionStartArgs<Scope> {
   readonly loadTimeoutMs: number
   readonly onCapability: CapabilityHandler<Scope>
   readonly onLog: (record: { readonly level: PluginLogLevel; readonly message: string; readonly fields?: Readonly<Record<string, JsonValue>> }) => void
+  /** A sandboxed plugin tried something the sandbox refused. */
+  readonly onViolation?: (violation: { readonly action: string; readonly message: string }) => void
 }
 
 /** Arguments of {@link PluginConnection.invoke}. */
@@ -88,6 +90,7 @@ export class PluginConnection<Scope> {
         } catch {
           return
         }
+        if (message.kind === 'violation') return args.onViolation?.({ action: String(message.action), message: String(message.message) })
         if (instance !== undefined) return instance.#receive(message, args.onLog)
         if (!loading) return
         if (message.kind === 'ready') {

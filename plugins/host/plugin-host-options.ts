@@ -14,6 +14,15 @@ export interface PluginRegistration {
   readonly config?: unknown
   /** Override the host's heap limit for this plugin, MB. */
   readonly heapLimitMb?: number
+  /**
+   * `false` runs the plugin in the untrusted sandbox: a separate process under Node's
+   * permission model with no ambient authority (see docs/plugin-sandbox.md). Everything
+   * installed from a marketplace is registered this way. Default: trusted (worker thread),
+   * unless the plugin itself declares `trusted: false`.
+   */
+  readonly trusted?: boolean
+  /** Sandbox only: resident memory limit of the sandbox process, MB. Default `2 * heapLimitMb + 128`. */
+  readonly memoryLimitMb?: number
 }
 
 /** Failure, batching and resource policy of the host (every field has a default). */

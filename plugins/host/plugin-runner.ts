@@ -6,13 +6,14 @@ import { backoffDelay, sleep } from './backoff.js'
 import { CapabilityServer, type InvocationScope } from './capability-server.js'
 import { CommitFeed, type FeedItem } from './commit-feed.js'
 import type { HostWriteTransaction, PluginHostDatabase } from './host-database.js'
-import type { PluginHostPolicy, PluginRegistration } from './plugin-host-options.js'
+import type { PluginHostPolicy } from './plugin-host-options.js'
 import { DEFAULT_KEYSPACE, PluginGrants } from './plugin-grants.js'
 import type { PluginModelAccess } from './plugin-model-access.js'
 import type { PluginLogRecord, PluginState, PluginStatus } from './plugin-status.js'
 import { PluginSysRecords, SYS_KEYSPACE, type DeadLetterRecord } from './plugin-sys-records.js'
-import { startWorkerChannel } from './plugin-channel.js'
-import { PluginConnection } from './plugin-connection.js'
+import type { PluginConnection } from './plugin-connection.js'
+import type { PluginViolations } from './plugin-violations.js'
+import { isSandboxed, startPlugin, type ResolvedRegistration } from './start-plugin.js'
 import { WakeSignal } from './wake-signal.js'
 
 /** Errors of `db.write` that mean the plugin's writes are bad (its fault), not the engine's. */
@@ -23,8 +24,10 @@ const SKIPPED_FLUSH_THRESHOLD = 1_000
 /** Arguments of {@link PluginRunner}. */
 export interface PluginRunnerArgs {
   readonly db: PluginHostDatabase
-  readonly registration: PluginRegistration & { readonly moduleUrl: string }
+  readonly registration: ResolvedRegistration
   readonly worker: PluginConnection<InvocationScope>
+  /** Where the sandbox reports refused attempts (shared with the first start). */
+  readonly violations: PluginViolations
   readonly policy: PluginHostPolicy
   readonly models?: PluginModelAccess
   readonly onLog: (record: PluginLogRecord) => void
@@ -42,6 +45,8 @@ export class PluginRunner {
   readonly capabilities: CapabilityServer
   readonly #args: PluginRunnerArgs
   readonly #records: PluginSysRecords
+  /** The registration restarts use: marked untrusted when the plugin asked for the sandbox itself. */
+  readonly #registration: ResolvedRegistration
   readonly #origin: string
   readonly #wake = new WakeSignal()
   readonly #closing: Promise<void>
@@ -73,6 +78,7 @@ export class PluginRunner {
     this.#args = args
     this.#worker = args.worker
     const manifest = args.worker.manifest
+    this.#registration = isSandboxed(args.registration, manifest) ? { ...args.registration, trusted: false } : args.registration
     this.name = manifest.name
     this.version = manifest.version
     this.#records = new PluginSysRecords(manifest.name)
@@ -135,6 +141,9 @@ export class PluginRunner {
       deadLetters: this.#deadLetters,
       halted: this.#halted === undefined ? null : { firstTxnId: this.#halted.firstTxnId, lastTxnId: this.#halted.lastTxnId, error: this.#halted.error },
       modelSpend: { ...spend },
+      sandboxed: isSandboxed(this.#registration),
+      violations: this.#args.violations.count,
+      recentViolations: this.#args.violations.recent,
       buffered: this.#feed?.buffered ?? 0,
       inFlight: this.#inFlight,
     }
@@ -425,7 +434,14 @@ export class PluginRunner {
       if (this.#isClosed()) return undefined
       this.#restarts++
       try {
-        this.#worker = await startPluginWorker({ registration: this.#args.registration, policy: this.#args.policy, capabilities: () => this.capabilities, onLog: this.#args.onLog })
+        this.#worker = await startPlugin({
+          registration: this.#registration,
+          policy: this.#args.policy,
+          databasePath: this.#args.db.path,
+          capabilities: () => this.capabilities,
+          violations: this.#args.violations,
+          onLog: this.#args.onLog,
+        })
       } catch (error) {
         this.recordError(error)
       }
@@ -447,34 +463,6 @@ export class PluginRunner {
       this.recordError(error)
     }
   }
-}
-
-/** Starts a worker for a registration, answering capabilities through `capabilities()`. */
-export function startPluginWorker(args: {
-  readonly registration: PluginRegistration & { readonly moduleUrl: string }
-  readonly policy: PluginHostPolicy
-  readonly capabilities: () => CapabilityServer | undefined
-  readonly onLog: (record: PluginLogRecord) => void
-}): Promise<PluginConnection<InvocationScope>> {
-  const label = args.registration.moduleUrl
-  const channel = startWorkerChannel({ moduleUrl: args.registration.moduleUrl, heapLimitMb: args.registration.heapLimitMb ?? args.policy.heapLimitMb })
-  return PluginConnection.start<InvocationScope>({
-    label,
-    channel,
-    init: {
-      kind: 'init',
-      moduleUrl: args.registration.moduleUrl,
-      ...(args.registration.exportName === undefined ? {} : { exportName: args.registration.exportName }),
-      config: (args.registration.config ?? null) as JsonValue | null,
-    },
-    loadTimeoutMs: args.policy.loadTimeoutMs,
-    onCapability: (request) => {
-      const server = args.capabilities()
-      if (server === undefined) throw new LivingDbError('PLUGIN_HOOK_FAILED', 'A capability was requested before the plugin host finished starting the plugin.')
-      return server.handle(request)
-    },
-    onLog: (record) => args.onLog({ plugin: args.capabilities()?.plugin ?? label, ...record }),
-  })
 }
 
 function applyWrites(transaction: HostWriteTransaction, writes: readonly PluginWriteOperation[]): void {

@@ -32,6 +32,12 @@ export interface PluginStatus {
   /** The dead-lettered batch that halted the plugin, if it is halted. */
   readonly halted: { readonly firstTxnId: number; readonly lastTxnId: number; readonly error: { readonly code: string; readonly message: string } } | null
   readonly modelSpend: { readonly calls: number; readonly inputTokens: number; readonly outputTokens: number; readonly costUsd: number }
+  /** True when the plugin runs in the untrusted sandbox (a separate process), false in a worker thread. */
+  readonly sandboxed: boolean
+  /** Attempts the sandbox refused (file, network, process, environment...), since the host started. */
+  readonly violations: number
+  /** The latest refused attempts, oldest first (at most 20). */
+  readonly recentViolations: readonly { readonly action: string; readonly message: string; readonly at: number }[]
   /** Commits read ahead and held in memory for this plugin. */
   readonly buffered: number
   /** Commits in the batch the plugin is processing right now (0 when idle). */

@@ -51,6 +51,8 @@ export type WorkerToHostMessage =
   | { readonly kind: 'result'; readonly invocationId: number; readonly ok: false; readonly error: WireError }
   | { readonly kind: 'capability'; readonly requestId: number; readonly invocationId: number; readonly name: CapabilityName; readonly args: JsonValue }
   | { readonly kind: 'log'; readonly level: PluginLogLevel; readonly message: string; readonly fields?: Readonly<Record<string, JsonValue>> }
+  /** Sandbox only: the plugin tried something the sandbox refused (reported even if the plugin caught the error). */
+  | { readonly kind: 'violation'; readonly action: string; readonly message: string }
 
 /** Turns anything thrown into a {@link WireError}. */
 export function toWireError(error: unknown): WireError {
