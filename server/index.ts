@@ -9,4 +9,4 @@ export { RateLimiter, DEFAULT_RATE_LIMIT, type RateLimitOptions, type RateDecisi
 export { askRequestSchema, type AskFunction, type AskRequest } from './ask-function.js'
 export { openApiDocument } from './openapi-document.js'
 export { httpStatusOf } from './http-response.js'
-export type { Route, RouteContext, ServerLimits, HttpMethod } from './route.js'
+export type { Route, RouteContext, ServerDatabase, ServerLimits, HttpMethod } from './route.js'

@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { packageVersion } from '../cli/package-root.js'
 import { LivingDbError } from '../errors/index.js'
-import type { Database } from '../index.js'
 import { ASK_AND_ADMIN_ROUTES } from './ask-and-admin-routes.js'
 import type { AskFunction } from './ask-function.js'
 import { COMMIT_ROUTES } from './commits-route.js'
@@ -10,12 +9,12 @@ import { errorResponse, sendJson } from './http-response.js'
 import { KV_ROUTES } from './kv-routes.js'
 import { openApiDocument } from './openapi-document.js'
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limiter.js'
-import { compileRoute, matchPath, type CompiledRoute, type Route, type RouteContext, type ServerLimits } from './route.js'
+import { compileRoute, matchPath, type CompiledRoute, type Route, type RouteContext, type ServerDatabase, type ServerLimits } from './route.js'
 import { scopeAllows, type TokenRecord, type TokenStore } from './token-store.js'
 
 /** Options of {@link startServer}. */
 export interface StartServerOptions {
-  readonly db: Database
+  readonly db: ServerDatabase
   readonly tokens: TokenStore
   /** Runs `POST /v1/ask`; without it that route answers 501 NOT_IMPLEMENTED. */
   readonly ask?: AskFunction

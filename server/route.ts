@@ -1,10 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Database } from '../index.js'
+import type { Commit, Keyspace, Snapshot } from '../index.js'
 import type { AskFunction } from './ask-function.js'
 import type { TokenRecord, TokenScope, TokenStore } from './token-store.js'
 
 /** The HTTP methods the API uses. */
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE'
+
+/**
+ * What the server needs from an open database, as a structural type: the engine's
+ * `Database` and the composed database from `open()` both satisfy it.
+ */
+export interface ServerDatabase {
+  read<T>(reader: (snapshot: Snapshot) => T): T
+  readAt<T>(txnId: number, reader: (snapshot: Snapshot) => T): T
+  keyspace(name: string): Pick<Keyspace, 'put' | 'write'>
+  commits(options?: { readonly from?: number }): AsyncIterableIterator<Commit>
+  stats(): { readonly txnId: number }
+}
 
 /** Limits the server enforces on every request. */
 export interface ServerLimits {
@@ -28,7 +40,7 @@ export interface RouteContext {
   readonly params: Readonly<Record<string, string>>
   /** The authenticated token (undefined on public routes). */
   readonly token: TokenRecord | undefined
-  readonly db: Database
+  readonly db: ServerDatabase
   readonly tokens: TokenStore
   readonly ask: AskFunction | undefined
   readonly limits: ServerLimits
