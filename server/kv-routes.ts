@@ -36,7 +36,7 @@ const getKey: Route = {
   scope: 'read',
   operationId: 'getValue',
   handle(context) {
-    const keyspace = keyspaceParameter(context)
+    const keyspace = keyspaceParameter(context, 'read')
     const key = context.params.key!
     const found = readVersion(context, snapshot => ({ value: snapshot.keyspace(keyspace).get(key), txnId: snapshot.txnId }))
     if (found.value === undefined) {
@@ -53,7 +53,7 @@ const putKey: Route = {
   scope: 'write',
   operationId: 'putValue',
   async handle(context) {
-    const keyspace = keyspaceParameter(context)
+    const keyspace = keyspaceParameter(context, 'write')
     const parsed = putRequestSchema.safeParse(await readJsonBody(context.request, context.limits.maxBodyBytes))
     if (!parsed.success) throw invalidRequest(`The body must be {"value": <any JSON>, "valueEncoding"?: "base64"}: ${parsed.error.issues[0]?.message ?? 'invalid'}.`)
     const value = decodeValue(parsed.data)
@@ -70,7 +70,7 @@ const deleteKey: Route = {
   scope: 'write',
   operationId: 'deleteValue',
   async handle(context) {
-    const keyspace = keyspaceParameter(context)
+    const keyspace = keyspaceParameter(context, 'write')
     const key = context.params.key!
     let deleted = false
     const { txnId } = await context.db.keyspace(keyspace).write(transaction => {
@@ -102,7 +102,7 @@ const scan: Route = {
   operationId: 'scan',
   handle(context) {
     const { url, limits } = context
-    const keyspace = keyspaceParameter(context)
+    const keyspace = keyspaceParameter(context, 'read')
     const limit = integerParameter(url, 'limit', { minimum: 1, maximum: limits.maxScanLimit }) ?? limits.defaultScanLimit
     const reverse = booleanParameter(url, 'reverse')
     const cursorText = stringParameter(url, 'cursor')

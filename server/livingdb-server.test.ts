@@ -86,6 +86,18 @@ describe('HTTP API: records, auth and errors', () => {
     expect(fixture.db.keyspace('notes').get('x')).toBe(1)
   })
 
+  it('lets only admin tokens write to protected keyspaces (cartridge indexes), while anyone may read them', async () => {
+    await fixture.close()
+    fixture = await startFixture({ protectedKeyspaces: ['topics'] })
+    const write = fixture.token('write')
+    const denied = await fixture.call('/v1/kv/term?keyspace=topics', { method: 'PUT', token: write, body: { value: 1 } })
+    expect(denied.status).toBe(403)
+    expect(((await denied.json()) as ErrorBody).error.message).toContain('derived index')
+    expect((await fixture.call('/v1/kv/term?keyspace=topics', { method: 'DELETE', token: write })).status).toBe(403)
+    expect((await fixture.call('/v1/kv/term?keyspace=topics', { method: 'PUT', token: fixture.token('admin'), body: { value: 1 } })).status).toBe(200)
+    expect((await fixture.call('/v1/kv/term?keyspace=topics', { token: fixture.token('read') })).status).toBe(200)
+  })
+
   it('manages tokens over HTTP with an admin token', async () => {
     const admin = fixture.token('admin')
     const created = await fixture.call('/v1/tokens', { method: 'POST', token: admin, body: { scope: 'read', name: 'dashboard' } })

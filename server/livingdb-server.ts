@@ -23,6 +23,8 @@ export interface StartServerOptions {
   /** Port (default 7411; 0 picks a free one). */
   readonly port?: number
   readonly limits?: Partial<ServerLimits>
+  /** Keyspaces that only admin tokens may write, e.g. the cartridges' index keyspaces (`sys` is always admin-only). */
+  readonly protectedKeyspaces?: readonly string[]
   /** Per-token request limit, or false for none. */
   readonly rateLimit?: RateLimitOptions | false
   /** Clock for the rate limiter (tests). */
@@ -77,7 +79,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const limiter = options.rateLimit === false ? undefined : new RateLimiter({ limit: options.rateLimit ?? DEFAULT_RATE_LIMIT, ...(options.now === undefined ? {} : { now: options.now }) })
   const closers = new Set<() => void>()
   const streams = { count: 0 }
-  const shared = { db: options.db, tokens: options.tokens, ask: options.ask, limits, streams, onServerClose: (cleanup: () => void) => (closers.add(cleanup), () => closers.delete(cleanup)) }
+  const shared = { db: options.db, tokens: options.tokens, ask: options.ask, limits, streams, protectedKeyspaces: new Set(options.protectedKeyspaces ?? []), onServerClose: (cleanup: () => void) => (closers.add(cleanup), () => closers.delete(cleanup)) }
 
   const server: Server = createServer((request, response) => {
     handleRequest({ request, response, routes, limiter, shared }).catch((error: unknown) => {
@@ -120,7 +122,7 @@ interface HandleArgs {
   readonly response: ServerResponse
   readonly routes: readonly CompiledRoute[]
   readonly limiter: RateLimiter | undefined
-  readonly shared: Pick<RouteContext, 'db' | 'tokens' | 'ask' | 'limits' | 'streams' | 'onServerClose'>
+  readonly shared: Pick<RouteContext, 'db' | 'tokens' | 'ask' | 'limits' | 'streams' | 'protectedKeyspaces' | 'onServerClose'>
 }
 
 async function handleRequest(args: HandleArgs): Promise<void> {

@@ -31,12 +31,17 @@ export function stringParameter(url: URL, name: string): string | undefined {
 
 /**
  * The `keyspace` query parameter (default: the app's keyspace). The `sys`
- * keyspace (plugin cursors, ledgers, settings) needs an admin token.
+ * keyspace (plugin cursors, ledgers, settings) needs an admin token; so does
+ * writing to a keyspace the server protects (the cartridges' derived indexes).
  */
-export function keyspaceParameter(context: RouteContext): string {
+export function keyspaceParameter(context: RouteContext, access: 'read' | 'write'): string {
   const keyspace = context.url.searchParams.get('keyspace') ?? DEFAULT_KEYSPACE
-  if (keyspace === SYSTEM_KEYSPACE && (context.token === undefined || !scopeAllows(context.token.scope, 'admin'))) {
+  const admin = context.token !== undefined && scopeAllows(context.token.scope, 'admin')
+  if (keyspace === SYSTEM_KEYSPACE && !admin) {
     throw new LivingDbError('SCOPE_DENIED', `The ${SYSTEM_KEYSPACE} keyspace needs an admin token. Create one with \`livingdb tokens create --scope admin\`.`, { details: { keyspace } })
+  }
+  if (access === 'write' && !admin && context.protectedKeyspaces.has(keyspace)) {
+    throw new LivingDbError('SCOPE_DENIED', `Keyspace ${JSON.stringify(keyspace)} holds a derived index (a cartridge rebuilds it from the records); writing to it directly needs an admin token. Write the records instead.`, { details: { keyspace } })
   }
   return keyspace
 }

@@ -44,6 +44,8 @@ export interface RouteContext {
   readonly tokens: TokenStore
   readonly ask: AskFunction | undefined
   readonly limits: ServerLimits
+  /** Keyspaces only admin tokens may write (besides `sys`, which only admin tokens may read). */
+  readonly protectedKeyspaces: ReadonlySet<string>
   /** Registers cleanup for a long-lived response (commit streams) that the server runs on close. */
   readonly onServerClose: (cleanup: () => void) => () => void
   /** Counts open commit streams (for {@link ServerLimits.maxStreams}). */
