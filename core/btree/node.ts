@@ -150,15 +150,24 @@ export function upperBound(keys: readonly Uint8Array[], probe: Uint8Array, lengt
 }
 
 /**
- * A cache-friendly view of a node's keys for lookups: the bytes every key
- * shares, and the next four bytes of each key (big-endian, zero-padded) in one
- * contiguous array. A binary search over `heads` touches a few cache lines
- * instead of one object per probe; full keys are compared only on equal heads.
+ * A cache-friendly view of a node's keys for lookups, in ONE array of
+ * doubles so a search touches one object: `[prefixLength, ...prefix words,
+ * ...heads]`. The prefix is the bytes every key shares, packed
+ * {@link HEAD_BYTES} per word (big-endian, zero-padded); then one head per
+ * key: the next {@link HEAD_BYTES} bytes after the prefix, same packing. A
+ * binary search over heads needs neither the keys array nor the key objects;
+ * full keys are compared only among equal heads (on a get, usually one).
+ * Every head is stored plus 0.5 so the array holds only doubles (no
+ * small-integer/double transitions).
  */
-export interface SearchIndex {
-  readonly prefixLength: number
-  /** One head per key (a double array: contiguous, unboxed). */
-  readonly heads: number[]
+export type SearchIndex = number[]
+
+/** Key bytes packed into one head (6 bytes = 48 bits: exact in a double, with room for the +0.5). */
+export const HEAD_BYTES = 6
+
+/** Index of the first head in a search index. */
+function headsStart(search: SearchIndex): number {
+  return 1 + Math.ceil(search[0]! / HEAD_BYTES)
 }
 
 function buildSearchIndex(keys: readonly Uint8Array[]): SearchIndex {
@@ -171,50 +180,63 @@ function buildSearchIndex(keys: readonly Uint8Array[]): SearchIndex {
     const limit = Math.min(first.length, last.length)
     while (prefixLength < limit && first[prefixLength] === last[prefixLength]) prefixLength++
   }
-  const heads = new Array<number>(count)
-  for (let index = 0; index < count; index++) heads[index] = headOf(keys[index]!, keys[index]!.length, prefixLength) + 0.5
-  return { prefixLength, heads }
+  const words = Math.ceil(prefixLength / HEAD_BYTES)
+  // Created from a double so the array's elements are unboxed doubles from the start.
+  const search: SearchIndex = [0.5]
+  search[0] = prefixLength
+  for (let word = 0; word < words; word++) search.push(headOf(keys[0]!, prefixLength, word * HEAD_BYTES) + 0.5)
+  for (let index = 0; index < count; index++) search.push(headOf(keys[index]!, keys[index]!.length, prefixLength) + 0.5)
+  return search
+}
+
+/** True when `key` starts with the prefix a search index was built for. */
+function sharesPrefix(search: SearchIndex, key: Uint8Array): boolean {
+  const prefixLength = search[0]!
+  if (key.length < prefixLength) return false
+  for (let word = 0; word * HEAD_BYTES < prefixLength; word++) {
+    if (headOf(key, prefixLength, word * HEAD_BYTES) + 0.5 !== search[1 + word]) return false
+  }
+  return true
 }
 
 /** Keeps a node's search index in step with inserting `key` at `index` (call before changing `keys`). */
 export function indexInsert(node: Node, index: number, key: Uint8Array): void {
   const search = node.search
   if (search === undefined) return
-  const first = node.keys[0]
-  const prefixLength = search.prefixLength
-  let shared = first !== undefined && key.length >= prefixLength
-  for (let offset = 0; shared && offset < prefixLength; offset++) shared = key[offset] === first![offset]
-  if (shared) search.heads.splice(index, 0, headOf(key, key.length, prefixLength) + 0.5)
+  if (sharesPrefix(search, key)) search.splice(headsStart(search) + index, 0, headOf(key, key.length, search[0]!) + 0.5)
   else node.search = undefined
 }
 
 /** Keeps a node's search index in step with removing the key at `index`. */
 export function indexRemove(node: Node, index: number): void {
-  node.search?.heads.splice(index, 1)
+  const search = node.search
+  if (search !== undefined) search.splice(headsStart(search) + index, 1)
 }
 
 /** Describes how a node's search index disagrees with its keys, or returns undefined when it matches. */
 export function searchIndexProblem(node: Node): string | undefined {
   const search = node.search
   if (search === undefined) return undefined
-  if (search.heads.length !== node.keys.length) return `search index has ${search.heads.length} heads for ${node.keys.length} keys`
-  const first = node.keys[0]
+  const start = headsStart(search)
+  if (search.length - start !== node.keys.length) return `search index has ${search.length - start} heads for ${node.keys.length} keys`
+  const prefixLength = search[0]!
   for (let index = 0; index < node.keys.length; index++) {
     const key = node.keys[index]!
-    for (let offset = 0; offset < search.prefixLength; offset++) if (key[offset] !== first![offset]) return `key ${index} does not share the indexed prefix`
-    if (search.heads[index] !== headOf(key, key.length, search.prefixLength) + 0.5) return `head ${index} does not match its key`
+    if (!sharesPrefix(search, key)) return `key ${index} does not share the indexed prefix`
+    if (search[start + index] !== headOf(key, key.length, prefixLength) + 0.5) return `head ${index} does not match its key`
   }
   return undefined
 }
 
 /** A private copy of a search index for a copied node. */
 export function copySearchIndex(search: SearchIndex | undefined): SearchIndex | undefined {
-  return search === undefined ? undefined : { prefixLength: search.prefixLength, heads: search.heads.slice() }
+  return search === undefined ? undefined : search.slice()
 }
 
+/** The {@link HEAD_BYTES} bytes of `key[0..length)` from `start` on, big-endian, zero-padded past `length`. */
 function headOf(key: Uint8Array, length: number, start: number): number {
   let head = 0
-  for (let offset = start; offset < start + 4; offset++) head = head * 256 + (offset < length ? key[offset]! : 0)
+  for (let offset = start; offset < start + HEAD_BYTES; offset++) head = head * 256 + (offset < length ? key[offset]! : 0)
   return head
 }
 
@@ -226,26 +248,30 @@ export function searchNode(node: Node, probe: Uint8Array, length: number, upper:
   const keys = node.keys
   const count = keys.length
   if (count < 8) return upper ? upperBound(keys, probe, length) : lowerBound(keys, probe, length)
-  const index = (node.search ??= buildSearchIndex(keys))
-  const prefixLength = index.prefixLength
-  const first = keys[0]!
-  for (let offset = 0; offset < prefixLength; offset++) {
-    if (offset >= length) return 0 // probe is a proper prefix of every key
-    const difference = probe[offset]! - first[offset]!
-    if (difference < 0) return 0
-    if (difference > 0) return count
+  const search = (node.search ??= buildSearchIndex(keys))
+  const prefixLength = search[0]!
+  const probePrefix = length < prefixLength ? length : prefixLength
+  let low = 1
+  for (let offset = 0; offset < prefixLength; offset += HEAD_BYTES) {
+    // Zero padding makes a probe shorter than the prefix compare low or equal, and either way it sorts before every key.
+    const word = headOf(probe, probePrefix, offset) + 0.5
+    const prefixWord = search[low++]!
+    if (word < prefixWord) return 0
+    if (word > prefixWord) return count
   }
+  if (length < prefixLength) return 0
+  const start = low
   const head = headOf(probe, length, prefixLength) + 0.5
-  const heads = index.heads
-  let low = 0
-  let high = count
+  let high = start + count
   while (low < high) {
     const middle = (low + high) >>> 1
-    if (heads[middle]! < head) low = middle + 1
+    if (search[middle]! < head) low = middle + 1
     else high = middle
   }
   let end = low
-  while (end < count && heads[end] === head) end++
+  while (end < start + count && search[end] === head) end++
+  low -= start
+  end -= start
   // Full comparisons only among keys with the same head.
   while (low < end) {
     const middle = (low + end) >>> 1
