@@ -62,12 +62,15 @@ export interface AttachedCartridges {
 }
 
 const CLOSED = Symbol('closed')
+/** Origin of a transaction shared by several cartridges. */
+const SHARED_ORIGIN = 'cartridges'
 
 /**
  * Attaches cartridges to an open database so they stay current as commits arrive. One
- * shared tail reads the commit stream once for all of them; each cartridge applies a
- * batch and moves its durable cursor in ONE transaction (origin `cartridge:<name>`), so
- * its index is exactly-once across crashes and always equals a rebuild. A missing or
+ * shared tail reads the commit stream once for all of them; a batch's cartridge writes
+ * and the cartridges' durable cursors are committed in ONE transaction (origin
+ * `cartridges`; a cartridge that fails or lags goes alone, origin `cartridge:<name>`), so
+ * every index is exactly-once across crashes and always equals a rebuild. A missing or
  * stale index (format, model or config changed) is rebuilt first. A failing apply is
  * retried with backoff; the other cartridges keep going.
  *
@@ -245,10 +248,44 @@ class CartridgeGroup {
       const batch = this.buffer.splice(0, this.maxCommitsPerBatch)
       this.notify()
       // A cartridge that is rebuilding or backing off reads what it missed from the log later.
-      await Promise.all(this.runners.filter((runner) => runner.state === 'running').map((runner) => runner.process(batch)))
+      await this.processBatch(batch)
       this.tail = batch.at(-1)!.txnId
       this.notify()
     }
+  }
+
+  /**
+   * Applies one batch for every running cartridge: those exactly at the batch start share
+   * ONE transaction (their writes and all their cursors: one commit instead of one per
+   * cartridge); if that fails, or for a cartridge behind, each goes on its own, so a
+   * failing cartridge never holds the others back.
+   */
+  private async processBatch(batch: readonly CartridgeCommit[]): Promise<void> {
+    const active = this.runners.filter((runner) => runner.state === 'running')
+    const work = async (): Promise<void> => {
+      let alone = active
+      const sharing = active.filter((runner) => runner.canShare(batch))
+      if (sharing.length > 1) {
+        const writing = sharing.filter((runner) => runner.wants(batch))
+        let shared = true
+        if (writing.length > 0) {
+          try {
+            await this.db.write(async (transaction) => {
+              for (const runner of writing) await runner.applyShared(transaction, batch)
+            }, { origin: SHARED_ORIGIN })
+          } catch {
+            shared = false
+          }
+        }
+        if (shared) {
+          for (const runner of sharing) await runner.sharedCommitted(batch, writing.includes(runner))
+          alone = active.filter((runner) => !sharing.includes(runner))
+        }
+      }
+      for (const runner of alone) await runner.processHeld(batch)
+    }
+    // Hold every active runner's lock (always in the same order) for the whole batch.
+    await active.reduceRight<() => Promise<void>>((inner, runner) => () => runner.exclusive(inner), work)()
   }
 
   private waitFor(condition: () => boolean): Promise<void> {

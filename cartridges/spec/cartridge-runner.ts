@@ -3,7 +3,7 @@ import { applyCartridgeBatch } from './apply-cartridge-batch.js'
 import type { CartridgeCommit } from './cartridge-commit.js'
 import { CURSOR_KEYSPACE, cursorKey, readCursor } from './cartridge-cursor.js'
 import type { Cartridge } from './cartridge-definition.js'
-import type { CartridgeDatabase } from './cartridge-database.js'
+import type { CartridgeDatabase, CartridgeHostTransaction } from './cartridge-database.js'
 import { writeDefinitionRecord } from './cartridge-recipe.js'
 import { catchUpCartridge, type CatchUpResult } from './catch-up-cartridge.js'
 import { cartridgeOrigin } from './define-cartridge.js'
@@ -65,7 +65,7 @@ export class CartridgeRunner {
   lastError: { code: string; message: string } | null = null
   /** The error of the current failure streak (cleared by a success). */
   failure: unknown = undefined
-  /** Highest txn seen that did not come from a cartridge (cursor writes never need persisting for themselves). */
+  /** Highest txn seen that did not come from cartridges (cursor writes never need persisting for themselves). */
   private lastForeignTxn = 0
   private lock: Promise<unknown> = Promise.resolve()
   private retryTimer: ReturnType<typeof setTimeout> | undefined
@@ -124,15 +124,60 @@ export class CartridgeRunner {
 
   /** Applies the part of `batch` after the position (called by the shared tail, in txn order). */
   process(batch: readonly CartridgeCommit[]): Promise<void> {
-    return this.exclusive(async () => {
-      if (this.state === 'closed' || this.state === 'backing-off' || this.failure !== undefined) return
-      const first = batch[0]
-      if (first === undefined) return
-      if (this.position < first.txnId - 1 && !(await this.fillGap(first.txnId - 1))) return
-      const fresh = batch.filter((commit) => commit.txnId > this.position)
-      if (fresh.length === 0) return
-      await this.applyCommits(fresh)
-    })
+    return this.exclusive(() => this.processHeld(batch))
+  }
+
+  /** {@link process} for a caller that already holds this runner's lock. */
+  async processHeld(batch: readonly CartridgeCommit[]): Promise<void> {
+    if (this.state === 'closed' || this.state === 'backing-off' || this.failure !== undefined) return
+    const first = batch[0]
+    if (first === undefined) return
+    if (this.position < first.txnId - 1 && !(await this.fillGap(first.txnId - 1))) return
+    const fresh = batch.filter((commit) => commit.txnId > this.position)
+    if (fresh.length === 0) return
+    await this.applyCommits(fresh)
+  }
+
+  /**
+   * True when this runner can join a transaction shared with other cartridges for
+   * `batch` (lock held): it is running, healthy, exactly at the batch start, and does not
+   * read its own keyspaces (a shared commit's origin is not its own).
+   */
+  canShare(batch: readonly CartridgeCommit[]): boolean {
+    const { cartridge } = this.options
+    return (
+      this.state === 'running' &&
+      this.failure === undefined &&
+      batch.length > 0 &&
+      batch.length <= this.options.maxCommitsPerBatch &&
+      this.position === batch[0]!.txnId - 1 &&
+      !cartridge.sources.some((source) => cartridge.keyspaces.includes(source.keyspace))
+    )
+  }
+
+  /** Whether any commit of `batch` has operations for this cartridge. */
+  wants(batch: readonly CartridgeCommit[]): boolean {
+    const origin = cartridgeOrigin(this.options.cartridge)
+    return batch.some((commit) => filterCommit(commit, this.options.cartridge.sources, origin) !== undefined)
+  }
+
+  /** Inside a shared transaction (lock held): applies `batch` and moves the cursor, or throws. */
+  async applyShared(transaction: CartridgeHostTransaction, batch: readonly CartridgeCommit[]): Promise<void> {
+    const { cartridge } = this.options
+    const sys = transaction.keyspace(CURSOR_KEYSPACE)
+    if (readCursor(cartridge, sys) !== this.persisted) throw new CursorConflict()
+    await applyCartridgeBatch({ cartridge, transaction, commits: batch })
+    sys.put(cursorKey(cartridge), batch.at(-1)!.txnId)
+  }
+
+  /** After the shared transaction committed (or had nothing for this cartridge): moves the position. */
+  async sharedCommitted(batch: readonly CartridgeCommit[], wrote: boolean): Promise<void> {
+    const through = batch.at(-1)!.txnId
+    for (const commit of batch) if (!commit.origin.startsWith('cartridge')) this.lastForeignTxn = commit.txnId
+    this.position = through
+    if (wrote) this.persisted = through
+    else if (this.position - this.persisted >= this.options.skipCursorEvery) await this.writeCursorOnly()
+    this.succeeded()
   }
 
   /** Catches up to `txnId` now (also when backing off: `idle()` wants an answer, not a wait). */
@@ -184,7 +229,7 @@ export class CartridgeRunner {
     for (let start = 0; start < commits.length; start += this.options.maxCommitsPerBatch) {
       const slice = commits.slice(start, start + this.options.maxCommitsPerBatch)
       const through = slice.at(-1)!.txnId
-      for (const commit of slice) if (!commit.origin.startsWith('cartridge:')) this.lastForeignTxn = commit.txnId
+      for (const commit of slice) if (!commit.origin.startsWith('cartridge')) this.lastForeignTxn = commit.txnId
       const relevant = slice.some((commit) => filterCommit(commit, cartridge.sources, origin) !== undefined)
       try {
         if (relevant) {

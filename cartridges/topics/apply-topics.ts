@@ -1,6 +1,7 @@
 import { CartridgeWriteCache, type CartridgeApplyArgs, type CartridgeJson, type Provenance, sourceKeyString } from '../spec/index.js'
 import { type TextFields, extractText } from './extract-text.js'
-import { appendPosting, postingCount, removePosting } from './postings-segment.js'
+import { removePosting } from './postings-segment.js'
+import { SegmentAppender } from './segment-appender.js'
 import { topicsKeys } from './topics-keys.js'
 import { tokenize } from './tokenize.js'
 
@@ -30,6 +31,7 @@ type Stats = [documents: number, totalLength: number, nextDocNo: number]
  */
 export function applyTopics(config: TopicsApplyConfig, args: CartridgeApplyArgs): void {
   const cache = new CartridgeWriteCache(args.transaction.keyspace(config.keyspace))
+  const segments = new SegmentAppender(cache)
   const stats = ((cache.get(topicsKeys.stats) as Stats | undefined) ?? [0, 0, 0]).slice() as Stats
   for (const commit of args.commits) {
     for (const operation of commit.ops) {
@@ -37,7 +39,7 @@ export function applyTopics(config: TopicsApplyConfig, args: CartridgeApplyArgs)
       if (sourceKey === undefined) continue
       const forwardKey = topicsKeys.forward(sourceKey)
       const previous = cache.get(forwardKey) as TopicsForwardRecord | undefined
-      if (previous !== undefined) removeDocument(cache, stats, previous)
+      if (previous !== undefined) removeDocument(cache, segments, stats, previous)
       const terms = operation.type === 'put' ? tokenize(extractText(operation.value, config.fields)) : []
       if (terms.length === 0) {
         if (previous !== undefined) {
@@ -51,7 +53,7 @@ export function applyTopics(config: TopicsApplyConfig, args: CartridgeApplyArgs)
       for (const term of terms) frequencies.set(term, (frequencies.get(term) ?? 0) + 1)
       const placed: [string, number][] = []
       for (const term of [...frequencies.keys()].sort()) {
-        placed.push([term, addPosting(cache, config.segmentSize, term, docNo, frequencies.get(term)!, terms.length)])
+        placed.push([term, addPosting(cache, segments, config.segmentSize, term, docNo, frequencies.get(term)!, terms.length)])
       }
       stats[0]++
       stats[1] += terms.length
@@ -62,28 +64,27 @@ export function applyTopics(config: TopicsApplyConfig, args: CartridgeApplyArgs)
     }
   }
   cache.put(topicsKeys.stats, stats)
+  segments.flush()
   cache.flush()
 }
 
-function addPosting(cache: CartridgeWriteCache, segmentSize: number, term: string, docNo: number, termFrequency: number, length: number): number {
+function addPosting(cache: CartridgeWriteCache, segments: SegmentAppender, segmentSize: number, term: string, docNo: number, termFrequency: number, length: number): number {
   const termKey = topicsKeys.term(term)
   const meta = (cache.get(termKey) as [number, number] | undefined) ?? [0, 0]
   let segmentNo = meta[1]
-  let segment = cache.get(topicsKeys.segment(term, segmentNo)) as Uint8Array | undefined
-  if (segment !== undefined && postingCount(segment) >= segmentSize) {
-    segmentNo++
-    segment = undefined
-  }
-  cache.put(topicsKeys.segment(term, segmentNo), appendPosting(segment, docNo, termFrequency, length))
+  if (segments.count(topicsKeys.segment(term, segmentNo)) >= segmentSize) segmentNo++
+  segments.append(topicsKeys.segment(term, segmentNo), docNo, termFrequency, length)
   cache.put(termKey, [meta[0] + 1, segmentNo])
   return segmentNo
 }
 
-function removeDocument(cache: CartridgeWriteCache, stats: Stats, record: TopicsForwardRecord): void {
+function removeDocument(cache: CartridgeWriteCache, segments: SegmentAppender, stats: Stats, record: TopicsForwardRecord): void {
   for (const [term, segmentNo] of record.terms) {
     const termKey = topicsKeys.term(term)
     const meta = cache.get(termKey) as [number, number]
     const segmentKey = topicsKeys.segment(term, segmentNo)
+    segments.release(segmentKey)
+    segments.release(topicsKeys.segment(term, meta[1]))
     const remaining = removePosting(cache.get(segmentKey) as Uint8Array, record.docNo)
     if (meta[0] <= 1) {
       cache.delete(termKey)
