@@ -16,6 +16,8 @@ export interface ConformanceSubject {
   readonly cartridge: Cartridge
   /** Tokens spent by the cartridge's model calls so far (count them with a middleware). */
   readonly tokensUsed?: () => number
+  /** Whether the model ledger holds an entry (a fact's `ledgerEntryId` must point at a real entry). */
+  readonly ledgerEntryExists?: (id: string) => boolean | Promise<boolean>
 }
 
 /** Arguments of `createCartridge`: the ledger mode the cartridge's model calls must use. */
@@ -37,6 +39,13 @@ export interface CartridgeConformanceArgs {
   readonly generateCommits: (args: { readonly seed: number; readonly count: number }) => readonly GeneratedCommit[]
   /** Query inputs to compare as of earlier commits, e.g. `[{ name: 'search', input: { query: 'oslo' } }]`. */
   readonly sampleQueries?: readonly { readonly name: string; readonly input: unknown }[]
+  /**
+   * The provenance `plugin` every fact must name (default `<cartridge name>@<version>`);
+   * a cartridge fed by a plugin names the plugin, e.g. `entity-extractor@1.0.0`.
+   */
+  readonly producer?: string
+  /** Every fact must name a model ledger entry (for cartridges whose every fact comes from a model call). */
+  readonly factsNeedLedgerEntry?: boolean
   /** How many commits to generate (default 120). */
   readonly commitCount?: number
   /** Default: `LIVINGDB_TEST_SEED` or 20261124. */

@@ -209,7 +209,7 @@ export function runCartridgeConformance(args: CartridgeConformanceArgs): void {
     })
 
     it('every derived fact has provenance: source key, txn id, plugin@version, ledger entry', async () => {
-      const { cartridge } = fresh()
+      const { cartridge, ledgerEntryExists } = fresh()
       const { db } = await incrementalRun({ cartridge, commits, seed, sampleQueries })
       try {
         const byTxn = await allCommits(db)
@@ -222,7 +222,9 @@ export function runCartridgeConformance(args: CartridgeConformanceArgs): void {
           const where = `${context}: fact ${fact.keyspace}/${fact.key}`
           expect(fact.stored, where).toBe(true)
           expect(provenanceSchema.safeParse(fact.provenance).success, `${where}: ${JSON.stringify(fact.provenance)}`).toBe(true)
-          expect(fact.provenance.plugin, where).toBe(cartridgeProducer(cartridge))
+          expect(fact.provenance.plugin, where).toBe(args.producer ?? cartridgeProducer(cartridge))
+          if (args.factsNeedLedgerEntry === true) expect(fact.provenance.ledgerEntryId, `${where}: needs a ledger entry`).not.toBeNull()
+          if (fact.provenance.ledgerEntryId !== null && ledgerEntryExists !== undefined) expect(await ledgerEntryExists(fact.provenance.ledgerEntryId), `${where}: ledger entry ${fact.provenance.ledgerEntryId} must exist`).toBe(true)
           const source = byTxn.get(fact.provenance.txnId)
           expect(source?.origin, `${where}: txn ${fact.provenance.txnId} must be an app commit`).toBe('app')
           const touched = source?.ops.some((operation) => operation.keyspace === fact.provenance.sourceKeyspace && operation.key === fact.provenance.sourceKey)
