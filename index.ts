@@ -7,4 +7,7 @@
  * await db.put('notes/1', { text: 'hi' })
  */
 export * from './core/index.js'
+// The package's open(): the engine plus the plugin host (shadows core's open, which stays available as openEngine).
+export { open, attachPluginHost, type LivingDatabase, type LivingDatabasePlugins, type LivingOpenOptions } from './db/index.js'
+export { open as openEngine } from './core/index.js'
 export { LivingDbError, StorageError, CorruptionError, ERROR_CODES, type ErrorCode } from './errors/index.js'

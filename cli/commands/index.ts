@@ -7,6 +7,7 @@ import { IMPORT_COMMANDS } from './import.js'
 import { KV_COMMANDS } from './kv.js'
 import { LLM_COMMANDS } from './llm.js'
 import { LOG_COMMANDS } from './log.js'
+import { PLUGINS_COMMANDS } from './plugins.js'
 import { REPAIR_COMMANDS } from './repair.js'
 import { SERVE_COMMANDS } from './serve.js'
 import { STATS_COMMANDS } from './stats.js'
@@ -23,6 +24,7 @@ export const ALL_COMMANDS: readonly CommandDefinition[] = [
   ...REPAIR_COMMANDS,
   ...STATS_COMMANDS,
   ...CARTRIDGES_COMMANDS,
+  ...PLUGINS_COMMANDS,
   ...LLM_COMMANDS,
   ...AUDIT_COMMANDS,
   ...SERVE_COMMANDS,

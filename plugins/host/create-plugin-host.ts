@@ -7,7 +7,9 @@ import type { PluginQueryCandidate } from '../spec/plugin-hooks.js'
 import type { PluginHostDatabase } from './host-database.js'
 import { DEFAULT_PLUGIN_HOST_POLICY, type PluginHostOptions, type PluginHostPolicy, type PluginRegistration } from './plugin-host-options.js'
 import type { PluginManifest } from './worker-protocol.js'
+import type { PluginModelAccess } from './plugin-model-access.js'
 import { PluginRunner } from './plugin-runner.js'
+import { deleteRegistration, storeRegistration } from './stored-plugins.js'
 import { PluginViolations } from './plugin-violations.js'
 import { startPlugin, type ResolvedRegistration } from './start-plugin.js'
 import type { PluginLogRecord, PluginStatus } from './plugin-status.js'
@@ -43,6 +45,13 @@ export interface PluginHost {
   disable(name: string): Promise<void>
   /** Runs the `onQuery` hooks one after another (pre, normal, post); a failing plugin is skipped. */
   query(args: PluginQueryArgs): Promise<PluginQueryOutcome>
+  /**
+   * Starts one more plugin. With `persist: true` its registration is stored in `sys`, so
+   * it starts again on every `open()` of this database (a plugin enabled in the database itself).
+   */
+  add(entry: string | URL | PluginRegistration, options?: { readonly persist?: boolean }): Promise<PluginManifest>
+  /** Stops a plugin and deletes its stored registration (its cursor and dead letters stay). */
+  remove(name: string): Promise<void>
   /** Stops every plugin (terminating its worker). Cursors are already durable. */
   close(): Promise<void>
 }
@@ -62,41 +71,81 @@ export interface PluginHost {
  * console.log(await host.status())
  */
 export async function createPluginHost(options: PluginHostOptions): Promise<PluginHost> {
-  const policy: PluginHostPolicy = { ...DEFAULT_PLUGIN_HOST_POLICY, ...options.policy }
-  const onLog = options.onLog ?? defaultLog
-  const registrations = (options.plugins ?? []).map(normalizeRegistration)
+  const context: HostContext = {
+    db: options.db,
+    policy: { ...DEFAULT_PLUGIN_HOST_POLICY, ...options.policy },
+    onLog: options.onLog ?? defaultLog,
+    ...(options.models === undefined ? {} : { models: options.models }),
+  }
+  const runners = await launch(context, (options.plugins ?? []).map(normalizeRegistration), [])
+  await Promise.all(runners.map((runner) => runner.start()))
+  return new RunningPluginHost(context, runners)
+}
+
+/** What every plugin of one host shares. */
+interface HostContext {
+  readonly db: PluginHostDatabase
+  readonly policy: PluginHostPolicy
+  readonly models?: PluginModelAccess
+  readonly onLog: (record: PluginLogRecord) => void
+}
+
+/**
+ * Starts the plugins of `registrations` side by side, checks them against each other and
+ * against the `running` manifests, and returns their runners (not started yet). On any
+ * failure every plugin it started is terminated before the error is rethrown.
+ */
+async function launch(context: HostContext, registrations: readonly ResolvedRegistration[], running: readonly PluginManifest[]): Promise<PluginRunner[]> {
   const violations = registrations.map(() => new PluginViolations())
-  const runnersByModule = new Map<string, PluginRunner>()
+  const runners: (PluginRunner | undefined)[] = registrations.map(() => undefined)
   const started = await Promise.allSettled(
     registrations.map((registration, index) =>
-      startPlugin({ registration, policy, databasePath: options.db.path, capabilities: () => runnersByModule.get(registration.moduleUrl)?.capabilities, violations: violations[index]!, onLog }),
+      startPlugin({ registration, policy: context.policy, databasePath: context.db.path, capabilities: () => runners[index]?.capabilities, violations: violations[index]!, onLog: context.onLog }),
     ),
   )
   const workers = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []))
   const failure = started.find((outcome) => outcome.status === 'rejected')
   try {
     if (failure !== undefined) throw (failure as PromiseRejectedResult).reason
-    checkManifests(workers.map((worker) => worker.manifest))
+    checkManifests([...running, ...workers.map((worker) => worker.manifest)])
   } catch (error) {
     await Promise.all(workers.map((worker) => worker.terminate()))
     throw error
   }
-  const runners = workers.map((worker, index) => {
-    const runner = new PluginRunner({ db: options.db, registration: registrations[index]!, worker, violations: violations[index]!, policy, onLog, ...(options.models === undefined ? {} : { models: options.models }) })
-    runnersByModule.set(registrations[index]!.moduleUrl, runner)
+  return workers.map((worker, index) => {
+    const runner = new PluginRunner({ db: context.db, registration: registrations[index]!, worker, violations: violations[index]!, policy: context.policy, onLog: context.onLog, ...(context.models === undefined ? {} : { models: context.models }) })
+    runners[index] = runner
     return runner
   })
-  await Promise.all(runners.map((runner) => runner.start()))
-  return new RunningPluginHost(options.db, runners)
 }
 
 class RunningPluginHost implements PluginHost {
   #closed = false
+  readonly db: PluginHostDatabase
 
   constructor(
-    private readonly db: PluginHostDatabase,
-    private readonly runners: readonly PluginRunner[],
-  ) {}
+    private readonly context: HostContext,
+    private readonly runners: PluginRunner[],
+  ) {
+    this.db = context.db
+  }
+
+  async add(entry: string | URL | PluginRegistration, options: { readonly persist?: boolean } = {}): Promise<PluginManifest> {
+    this.#assertOpen()
+    const [runner] = await launch(this.context, [normalizeRegistration(entry)], this.list())
+    this.runners.push(runner!)
+    if (options.persist === true) await storeRegistration(this.db, { name: runner!.name, registration: runner!.registration })
+    await runner!.start()
+    return runner!.manifest
+  }
+
+  async remove(name: string): Promise<void> {
+    this.#assertOpen()
+    const runner = this.#runner(name)
+    this.runners.splice(this.runners.indexOf(runner), 1)
+    await runner.close()
+    await deleteRegistration(this.db, name)
+  }
 
   list(): readonly PluginManifest[] {
     return this.runners.map((runner) => runner.manifest)
@@ -185,13 +234,17 @@ export async function headTxnId(db: PluginHostDatabase): Promise<number> {
   return db.read((snapshot) => snapshot.txnId)
 }
 
+/** A plugin module as the URL the host loads: URLs as they are, paths resolved against the working directory. */
+export function resolveModuleUrl(module: string | URL): string {
+  return module instanceof URL ? module.href : module.startsWith('file:') ? module : pathToFileURL(isAbsolute(module) ? module : resolve(module)).href
+}
+
 function normalizeRegistration(entry: string | URL | PluginRegistration): ResolvedRegistration {
   const registration: PluginRegistration = typeof entry === 'string' || entry instanceof URL ? { module: entry } : entry
   if (typeof registration !== 'object' || registration === null || registration.module === undefined) {
     throw new LivingDbError('PLUGIN_INVALID', 'A plugin registration must be a module path, a URL, or { module, config? }. Plugin objects cannot cross into a worker: export the definePlugin(...) result from a module and pass its path.')
   }
-  const module = registration.module
-  const moduleUrl = module instanceof URL ? module.href : module.startsWith('file:') ? module : pathToFileURL(isAbsolute(module) ? module : resolve(module)).href
+  const moduleUrl = resolveModuleUrl(registration.module)
   try {
     JSON.stringify(registration.config ?? null)
   } catch (error) {

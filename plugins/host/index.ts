@@ -1,4 +1,4 @@
-export { createPluginHost, headTxnId, type PluginHost, type PluginQueryArgs, type PluginQueryOutcome } from './create-plugin-host.js'
+export { createPluginHost, headTxnId, resolveModuleUrl, type PluginHost, type PluginQueryArgs, type PluginQueryOutcome } from './create-plugin-host.js'
 export { DEFAULT_PLUGIN_HOST_POLICY, type PluginHostOptions, type PluginHostPolicy, type PluginRegistration } from './plugin-host-options.js'
 export type { PluginLogRecord, PluginState, PluginStatus } from './plugin-status.js'
 export type { PluginModelAccess } from './plugin-model-access.js'
@@ -6,3 +6,5 @@ export { createLlmModelAccess, type LlmModelAccessArgs } from './llm-model-acces
 export type { PluginManifest } from './worker-protocol.js'
 export type { HostCommit, HostCommitOperation, HostSnapshot, HostWriteTransaction, PluginHostDatabase } from './host-database.js'
 export type { DeadLetterRecord } from './plugin-sys-records.js'
+export { readStoredPlugins, setStoredPluginEnabled, type StoredPlugin, type StoredRegistration } from './stored-plugins.js'
+export type { PluginViolation } from './plugin-violations.js'

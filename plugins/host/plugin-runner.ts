@@ -90,6 +90,11 @@ export class PluginRunner {
     this.#resolveClosing = resolveClosing
   }
 
+  /** The registration this plugin restarts with (marked untrusted when it asked for the sandbox). */
+  get registration(): ResolvedRegistration {
+    return this.#registration
+  }
+
   /** The worker's manifest. */
   get manifest() {
     return this.#args.worker.manifest
