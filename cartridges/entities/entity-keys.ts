@@ -1,0 +1,39 @@
+import { keyComponent } from '../spec/index.js'
+
+/** A name's key part: `<type>/<norm>`, each a key component. */
+export function nameKey(type: string, norm: string): string {
+  return `${keyComponent(type)}/${keyComponent(norm)}`
+}
+
+/**
+ * The key layout of the entity resolver under a prefix (`''` in the entities keyspace,
+ * `ent/` inside the relationships keyspace):
+ * `e/<id>` entity, `y/<type>/<id>` type index, `n/<name key>` name → entity,
+ * `v/<type>/<variant>/<norm>` variant index (legal form dropped, initials),
+ * `t/<type>/<trigram>/<norm>` trigram index, `m/<name key>/<source id>` mention,
+ * `s/<source id>` names a source mentions, `g/<id>/<name key>` merge record.
+ */
+export function entityKeys(prefix: string) {
+  return {
+    entity: (id: string) => `${prefix}e/${keyComponent(id)}`,
+    entityPrefix: `${prefix}e/`,
+    typeIndex: (type: string, id: string) => `${prefix}y/${keyComponent(type)}/${keyComponent(id)}`,
+    typeIndexPrefix: (type: string) => `${prefix}y/${keyComponent(type)}/`,
+    name: (key: string) => `${prefix}n/${key}`,
+    variant: (type: string, variant: string, norm: string) => `${prefix}v/${keyComponent(type)}/${keyComponent(variant)}/${keyComponent(norm)}`,
+    variantPrefix: (type: string, variant: string) => `${prefix}v/${keyComponent(type)}/${keyComponent(variant)}/`,
+    trigram: (type: string, trigram: string, norm: string) => `${prefix}t/${keyComponent(type)}/${keyComponent(trigram)}/${keyComponent(norm)}`,
+    trigramPrefix: (type: string, trigram: string) => `${prefix}t/${keyComponent(type)}/${keyComponent(trigram)}/`,
+    mention: (key: string, source: string) => `${prefix}m/${key}/${source}`,
+    mentionPrefix: (key: string) => `${prefix}m/${key}/`,
+    mentionsPrefix: `${prefix}m/`,
+    source: (source: string) => `${prefix}s/${source}`,
+    merge: (id: string, key: string) => `${prefix}g/${keyComponent(id)}/${key}`,
+    mergePrefix: (id: string) => `${prefix}g/${keyComponent(id)}/`,
+    mergesPrefix: `${prefix}g/`,
+    namesPrefix: `${prefix}n/`,
+  }
+}
+
+/** The key layout of {@link entityKeys}. */
+export type EntityKeys = ReturnType<typeof entityKeys>

@@ -1,0 +1,81 @@
+import type { CartridgeJson, CartridgeKeyspaceReader } from '../spec/index.js'
+import type { EntityKeys } from './entity-keys.js'
+import { nameKey } from './entity-keys.js'
+import type { NameRecord } from './entity-records.js'
+import { jaroWinkler, nameTrigrams, nameVariants } from './normalize-name.js'
+import { EXTRACTED_ENTITY_TYPES } from './extraction-record.js'
+
+/** Entries read per trigram when looking for fuzzy candidates (bounds the work for very common trigrams). */
+const TRIGRAM_SCAN_LIMIT = 256
+/** A candidate must share at least this fraction of the mention's trigrams. */
+const MIN_SHARED_TRIGRAMS = 0.4
+
+/** A match of a new name against existing names. */
+export interface NameMatch {
+  readonly entityId: string
+  readonly method: 'exact' | 'alias' | 'fuzzy'
+  readonly score: number
+}
+
+function lastComponent(key: string | Uint8Array): string {
+  const text = String(key)
+  return decodeURIComponent(text.slice(text.lastIndexOf('/') + 1))
+}
+
+function nameRecord(space: CartridgeKeyspaceReader, keys: EntityKeys, type: string, norm: string): NameRecord | undefined {
+  return space.get(keys.name(nameKey(type, norm))) as NameRecord | CartridgeJson | undefined as NameRecord | undefined
+}
+
+/**
+ * The type a mention is resolved under: a `concept` (a relationship end the extractor
+ * could not type) takes the type of an existing name spelled the same, in
+ * {@link EXTRACTED_ENTITY_TYPES} order.
+ */
+export function effectiveType(args: { readonly space: CartridgeKeyspaceReader; readonly keys: EntityKeys; readonly type: string; readonly norm: string }): string {
+  if (args.type !== 'concept' || nameRecord(args.space, args.keys, 'concept', args.norm) !== undefined) return args.type
+  return EXTRACTED_ENTITY_TYPES.find((other) => other !== 'concept' && nameRecord(args.space, args.keys, other, args.norm) !== undefined) ?? 'concept'
+}
+
+/**
+ * Finds the entity a new name belongs to, without writing: an exact name; else one entity reached through name variants
+ * (legal form dropped, initials; several → no alias match); else the best name of the
+ * same type by Jaro–Winkler at or above `threshold`, among names sharing enough
+ * trigrams. Deterministic: ties go to the smaller normalised name.
+ */
+export function findMatch(args: { readonly space: CartridgeKeyspaceReader; readonly keys: EntityKeys; readonly type: string; readonly norm: string; readonly threshold: number; readonly minFuzzyLength: number }): NameMatch | undefined {
+  const { space, keys, type, norm } = args
+  const exact = nameRecord(space, keys, type, norm)
+  if (exact !== undefined) return { entityId: exact.entityId, method: 'exact', score: 1 }
+  const viaVariants = new Set<string>()
+  const variants = nameVariants(norm, type)
+  for (const variant of variants) {
+    const record = nameRecord(space, keys, type, variant)
+    if (record !== undefined) viaVariants.add(record.entityId)
+  }
+  for (const variant of [norm, ...variants]) {
+    for (const entry of space.scan({ prefix: keys.variantPrefix(type, variant), limit: 16 })) {
+      const record = nameRecord(space, keys, type, lastComponent(entry.key))
+      if (record !== undefined) viaVariants.add(record.entityId)
+    }
+  }
+  if (viaVariants.size === 1) return { entityId: [...viaVariants][0]!, method: 'alias', score: 1 }
+  if (norm.length < args.minFuzzyLength || args.threshold >= 1) return undefined
+  const trigrams = nameTrigrams(norm)
+  const shared = new Map<string, number>()
+  for (const trigram of trigrams) {
+    for (const entry of space.scan({ prefix: keys.trigramPrefix(type, trigram), limit: TRIGRAM_SCAN_LIMIT })) {
+      const candidate = lastComponent(entry.key)
+      shared.set(candidate, (shared.get(candidate) ?? 0) + 1)
+    }
+  }
+  let best: { norm: string; score: number } | undefined
+  for (const [candidate, count] of shared) {
+    if (count < Math.ceil(trigrams.length * MIN_SHARED_TRIGRAMS) || candidate.length < args.minFuzzyLength) continue
+    const score = Math.round(jaroWinkler(norm, candidate) * 10_000) / 10_000
+    if (score < args.threshold) continue
+    if (best === undefined || score > best.score || (score === best.score && candidate < best.norm)) best = { norm: candidate, score }
+  }
+  if (best === undefined) return undefined
+  const record = nameRecord(space, keys, type, best.norm)
+  return record === undefined ? undefined : { entityId: record.entityId, method: 'fuzzy', score: best.score }
+}
