@@ -1,14 +1,17 @@
 /**
  * A binary heap of (distance, node) pairs in typed arrays, ordered as a min-heap or a
  * max-heap. Ties are broken by node number (lower node first in a min-heap), so every
- * search visits nodes in one deterministic order.
+ * search visits nodes in one deterministic order. A max-heap stores negated pairs
+ * internally, so both kinds run the same comparison (no per-compare branch).
  */
 export class DistanceHeap {
   private distances: Float64Array
   private nodes: Int32Array
+  private readonly sign: 1 | -1
   size = 0
 
   constructor(private readonly max: boolean, capacity = 64) {
+    this.sign = max ? -1 : 1
     this.distances = new Float64Array(capacity)
     this.nodes = new Int32Array(capacity)
   }
@@ -19,15 +22,17 @@ export class DistanceHeap {
 
   /** The top distance (smallest for a min-heap, largest for a max-heap). */
   topDistance(): number {
-    return this.distances[0]!
+    return this.sign * this.distances[0]!
   }
 
   topNode(): number {
-    return this.nodes[0]!
+    return this.sign * this.nodes[0]!
   }
 
-  push(distance: number, node: number): void {
+  push(pushedDistance: number, pushedNode: number): void {
     if (this.size === this.distances.length) this.grow()
+    const distance = this.sign * pushedDistance
+    const node = this.sign * pushedNode
     let index = this.size++
     while (index > 0) {
       const parent = (index - 1) >> 1
@@ -76,7 +81,6 @@ export class DistanceHeap {
   }
 
   private before(distanceA: number, nodeA: number, distanceB: number, nodeB: number): boolean {
-    if (this.max) return distanceA > distanceB || (distanceA === distanceB && nodeA > nodeB)
     return distanceA < distanceB || (distanceA === distanceB && nodeA < nodeB)
   }
 

@@ -49,8 +49,9 @@ export class HnswGraph {
   maxLevel = -1
   /** `node * 32 + layer` of every neighbour list changed since the last `takeDirty()`. */
   private dirty = new Set<number>()
-  private visitTags: Uint32Array
-  private visitTag = 0
+  /** Visit marks of the running search: `visitTags[node] === visitTag` means seen (see {@link startVisit}). */
+  visitTags: Uint32Array
+  visitTag = 0
   private readonly kernels: ReturnType<typeof createVectorKernels>
   private readonly dot: (aOffset: number, bOffset: number, floats: number) => number
   private readonly squaredL2: (aOffset: number, bOffset: number, floats: number) => number

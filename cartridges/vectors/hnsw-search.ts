@@ -57,29 +57,33 @@ export function searchLayer(args: {
   graph.startVisit()
   candidates.clear()
   results.clear()
-  const allowed = (node: number): boolean => accept === undefined || accept(node)
-  graph.visit(args.start)
+  // The hot loop reads the graph's arrays directly (no per-neighbour method calls).
+  const tags = graph.visitTags
+  const tag = graph.visitTag
+  const stride0 = graph.m0 + 1
+  const strideUpper = graph.m + 1
+  tags[args.start] = tag
   candidates.push(args.startDistance, args.start)
   let bound = Number.POSITIVE_INFINITY
-  if (allowed(args.start)) {
+  if (accept === undefined || accept(args.start)) {
     results.push(args.startDistance, args.start)
     bound = args.startDistance
   }
   while (candidates.size > 0) {
     const current = candidates.topNode()
-    const currentDistance = candidates.topDistance()
-    if (currentDistance > bound && results.size >= ef) break
+    if (candidates.topDistance() > bound && results.size >= ef) break
     candidates.pop()
-    const array = graph.listArray(current, layer)
-    const base = graph.listBase(current, layer)
-    const count = array[base]!
-    for (let index = 1; index <= count; index++) {
-      const neighbour = array[base + index]!
-      if (!graph.visit(neighbour)) continue
+    const array = layer === 0 ? graph.layer0 : graph.upper[current]!
+    const base = layer === 0 ? current * stride0 : (layer - 1) * strideUpper
+    const end = base + array[base]!
+    for (let index = base + 1; index <= end; index++) {
+      const neighbour = array[index]!
+      if (tags[neighbour] === tag) continue
+      tags[neighbour] = tag
       const distance = graph.distanceTo(query, neighbour)
       if (results.size < ef || distance < bound) {
         candidates.push(distance, neighbour)
-        if (allowed(neighbour)) {
+        if (accept === undefined || accept(neighbour)) {
           results.push(distance, neighbour)
           if (results.size > ef) results.pop()
           bound = results.topDistance()
@@ -111,8 +115,10 @@ export function knnSearch(args: KnnSearchArgs): NodeHits {
   let distance = graph.distanceTo(query, node)
   for (let layer = graph.maxLevel; layer > 0; layer--) ({ node, distance } = greedyClosest(graph, query, node, distance, layer))
   const accept = args.accept
-  const live: NodeFilter = accept === undefined ? (candidate) => graph.deleted[candidate] === 0 : (candidate) => graph.deleted[candidate] === 0 && accept(candidate)
-  const found = searchLayer({ graph, query, start: node, startDistance: distance, ef: Math.max(args.ef, args.k), layer: 0, accept: live })
+  const deleted = graph.deleted
+  const live: NodeFilter | undefined =
+    accept === undefined ? (graph.liveCount === graph.nodeCount ? undefined : (candidate) => deleted[candidate] === 0) : (candidate) => deleted[candidate] === 0 && accept(candidate)
+  const found = searchLayer({ graph, query, start: node, startDistance: distance, ef: Math.max(args.ef, args.k), layer: 0, ...(live === undefined ? {} : { accept: live }) })
   const count = Math.min(args.k, found.nodes.length)
   return { nodes: found.nodes.subarray(0, count), distances: found.distances.subarray(0, count) }
 }

@@ -1,0 +1,164 @@
+/**
+ * Benchmark of the topics cartridge (BM25) against @orama/orama on the same corpus, side
+ * by side in one run (not part of the test suite).
+ * Run: node --import tsx bench/cartridges-topics.bench.ts [--n 100000] [--queries 500] [--json]
+ *
+ * Data: generated documents of 40-160 words drawn from a Zipf distribution (s = 1.07)
+ * over a 30,000-word vocabulary whose 30 most frequent words are English stopwords and
+ * the rest invented words, so term frequencies look like real text. Queries are 1-3
+ * words: content words from ranks 30-20,000 (weighted towards the frequent ones), a
+ * stopword now and then. livingdb: the documents are committed to a database on disk
+ * and indexed by the topics cartridge (segmented postings in the database's pages);
+ * each query goes through the cartridge's typed `search` operation. Orama: `create`,
+ * `insertMultiple`, `search({ term, limit: 10 })`. Both answer every query, interleaved
+ * in rounds; latency percentiles over all timed queries, QPS of the best round.
+ * Targets (issue 5): top-10 p95 <= 5 ms; >= 1.0x Orama's QPS.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { create, insertMultiple, search as oramaSearch } from '@orama/orama'
+import { openCartridge } from '../cartridges/spec/index.js'
+import { createTopicsCartridge } from '../cartridges/topics/create-topics-cartridge.js'
+import { open } from '../core/index.js'
+
+function argument(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`)
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback
+}
+const N = argument('n', 100_000)
+const QUERIES = argument('queries', 500)
+const SEED = argument('seed', 20_261_124)
+const ROUNDS = argument('rounds', 3)
+const JSON_OUTPUT = process.argv.includes('--json')
+const LIMIT = 10
+
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let value = Math.imul(state ^ (state >>> 15), 1 | state)
+    value ^= value + Math.imul(value ^ (value >>> 7), 61 | value)
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296
+  }
+}
+const random = seededRandom(SEED)
+function log(message: string): void {
+  if (!JSON_OUTPUT) process.stdout.write(`${message}\n`)
+}
+
+const STOPWORDS = 'the of and to in is was that for it with as on be at by this had not are but from or have an they which you were her all she there would their'.split(' ')
+const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'ta', 've', 'zo', 'pa', 'shi', 'gu', 'de', 'fo', 'ri', 'nu', 'be', 'xa', 'qui', 'ost', 'lan', 'mer', 'tor']
+const vocabulary = [...STOPWORDS]
+const seen = new Set(vocabulary)
+while (vocabulary.length < 30_000) {
+  const candidate = Array.from({ length: 2 + Math.floor(random() * 3) }, () => SYLLABLES[Math.floor(random() * SYLLABLES.length)]).join('')
+  if (!seen.has(candidate)) (seen.add(candidate), vocabulary.push(candidate))
+}
+// Zipf(s) by inverse transform over the cumulative weights.
+const cumulative = new Float64Array(vocabulary.length)
+let total = 0
+for (let rank = 0; rank < vocabulary.length; rank++) cumulative[rank] = total += 1 / Math.pow(rank + 1, 1.07)
+function zipfRank(from = 0, to = vocabulary.length): number {
+  const low = from === 0 ? 0 : cumulative[from - 1]!
+  const target = low + random() * (cumulative[to - 1]! - low)
+  let lo = from
+  let hi = to - 1
+  while (lo < hi) {
+    const middle = (lo + hi) >> 1
+    if (cumulative[middle]! < target) lo = middle + 1
+    else hi = middle
+  }
+  return lo
+}
+
+const documents: string[] = []
+for (let index = 0; index < N; index++) {
+  const length = 40 + Math.floor(random() * 121)
+  documents.push(Array.from({ length }, () => vocabulary[zipfRank()]!).join(' '))
+}
+const queries: string[] = []
+for (let index = 0; index < QUERIES; index++) {
+  const words = Array.from({ length: 1 + Math.floor(random() * 3) }, () => vocabulary[zipfRank(30, 20_000)]!)
+  if (random() < 0.15) words.push(STOPWORDS[Math.floor(random() * STOPWORDS.length)]!)
+  queries.push(words.join(' '))
+}
+
+const load = [loadavg()[0]!]
+log(`topics benchmark: n=${N} documents, ${QUERIES} queries, top-${LIMIT} (load ${load[0]!.toFixed(2)})`)
+const directory = mkdtempSync(join(tmpdir(), 'livingdb-topics-bench-'))
+const db = await open({ path: directory, durability: 'none', checkpointIntervalMs: 0 })
+const handle = await openCartridge({ db, cartridge: createTopicsCartridge({ source: { prefix: 'docs/' }, fields: ['text'] }) })
+let started = performance.now()
+for (let start = 0; start < N; start += 1000) {
+  await db.write((transaction) => {
+    for (let index = start; index < Math.min(N, start + 1000); index++) transaction.put(`docs/${String(index).padStart(7, '0')}`, { text: documents[index]! })
+  }, { origin: 'app' })
+}
+const writeSeconds = (performance.now() - started) / 1000
+started = performance.now()
+await handle.catchUp()
+const livingdbIndexSeconds = (performance.now() - started) / 1000
+log(`livingdb: committed in ${writeSeconds.toFixed(1)} s, indexed by the topics cartridge in ${livingdbIndexSeconds.toFixed(1)} s`)
+
+started = performance.now()
+const orama = create({ schema: { id: 'string', text: 'string' } as const })
+await insertMultiple(orama, documents.map((text, index) => ({ id: `docs/${String(index).padStart(7, '0')}`, text })), 1000)
+const oramaIndexSeconds = (performance.now() - started) / 1000
+log(`orama: indexed in ${oramaIndexSeconds.toFixed(1)} s`)
+
+type Runner = (query: string) => unknown
+const runLivingdb: Runner = (query) => handle.query('search', { query, limit: LIMIT })
+const runOrama: Runner = (query) => oramaSearch(orama, { term: query, properties: ['text'], limit: LIMIT })
+
+interface Measured { latencies: number[]; bestQps: number }
+const measured: Record<'livingdb' | 'orama', Measured> = { livingdb: { latencies: [], bestQps: 0 }, orama: { latencies: [], bestQps: 0 } }
+async function round(name: 'livingdb' | 'orama', run: Runner, timed: boolean): Promise<void> {
+  const roundStart = performance.now()
+  for (const query of queries) {
+    const queryStart = performance.now()
+    const result = run(query)
+    if (result instanceof Promise) await result
+    if (timed) measured[name].latencies.push(performance.now() - queryStart)
+  }
+  if (timed) measured[name].bestQps = Math.max(measured[name].bestQps, QUERIES / ((performance.now() - roundStart) / 1000))
+}
+await round('livingdb', runLivingdb, false)
+await round('orama', runOrama, false)
+for (let index = 0; index < ROUNDS; index++) {
+  if (index % 2 === 0) (await round('livingdb', runLivingdb, true), await round('orama', runOrama, true))
+  else (await round('orama', runOrama, true), await round('livingdb', runLivingdb, true))
+}
+load.push(loadavg()[0]!)
+await db.close()
+rmSync(directory, { recursive: true, force: true })
+
+function percentile(values: readonly number[], share: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))]!
+}
+const summary = (name: 'livingdb' | 'orama') => ({ qps: measured[name].bestQps, p50Ms: percentile(measured[name].latencies, 0.5), p95Ms: percentile(measured[name].latencies, 0.95), p99Ms: percentile(measured[name].latencies, 0.99) })
+const ours = summary('livingdb')
+const theirs = summary('orama')
+const report = {
+  benchmark: 'cartridges-topics',
+  n: N,
+  queries: QUERIES,
+  limit: LIMIT,
+  rounds: ROUNDS,
+  loadAverage: { start: load[0], end: load[1] },
+  seconds: { write: writeSeconds, livingdbIndex: livingdbIndexSeconds, oramaIndex: oramaIndexSeconds },
+  livingdb: ours,
+  orama: theirs,
+  ratios: { qpsLivingdbOverOrama: ours.qps / theirs.qps, p95LivingdbOverOrama: ours.p95Ms / theirs.p95Ms },
+  targets: { p95AtMost5Ms: ours.p95Ms <= 5, atLeastOramaQps: ours.qps >= theirs.qps },
+}
+if (JSON_OUTPUT) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+else {
+  log('')
+  log('            QPS (best round)   p50 ms   p95 ms   p99 ms')
+  for (const [name, figures] of [['livingdb', ours], ['orama', theirs]] as const) {
+    log(`${name.padEnd(10)} ${figures.qps.toFixed(0).padStart(12)} ${figures.p50Ms.toFixed(3).padStart(10)} ${figures.p95Ms.toFixed(3).padStart(8)} ${figures.p99Ms.toFixed(3).padStart(8)}`)
+  }
+  log(`livingdb / orama QPS = ${report.ratios.qpsLivingdbOverOrama.toFixed(2)}x (target >= 1.0x: ${report.targets.atLeastOramaQps ? 'met' : 'NOT met'}); livingdb p95 ${ours.p95Ms.toFixed(2)} ms (target <= 5 ms: ${report.targets.p95AtMost5Ms ? 'met' : 'NOT met'})`)
+}
