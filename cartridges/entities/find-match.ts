@@ -2,7 +2,7 @@ import type { CartridgeJson, CartridgeKeyspaceReader } from '../spec/index.js'
 import type { EntityKeys } from './entity-keys.js'
 import { nameKey } from './entity-keys.js'
 import type { NameRecord } from './entity-records.js'
-import { jaroWinkler, nameTrigrams, nameVariants } from './normalize-name.js'
+import { jaroWinkler, legalFormCore, nameTrigrams, nameVariants } from './normalize-name.js'
 import { EXTRACTED_ENTITY_TYPES } from './extraction-record.js'
 
 /** Entries read per trigram when looking for fuzzy candidates (bounds the work for very common trigrams). */
@@ -52,7 +52,11 @@ export function findMatch(args: { readonly space: CartridgeKeyspaceReader; reado
     const record = nameRecord(space, keys, type, variant)
     if (record !== undefined) viaVariants.add(record.entityId)
   }
-  for (const variant of [norm, ...variants]) {
+  // Names whose variant is this name ("acme" → "acme corp", "nyc" → "new york city"), and
+  // names sharing this name's legal-form core ("acme inc" → "acme corp"); never two
+  // multi-word names that merely share initials.
+  const core = legalFormCore(norm, type)
+  for (const variant of core === undefined ? [norm] : [norm, core]) {
     for (const entry of space.scan({ prefix: keys.variantPrefix(type, variant), limit: 16 })) {
       const record = nameRecord(space, keys, type, lastComponent(entry.key))
       if (record !== undefined) viaVariants.add(record.entityId)

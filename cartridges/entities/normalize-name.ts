@@ -22,6 +22,12 @@ export function normalizeName(name: string): string {
   return words.join(' ')
 }
 
+/** An organisation's normalised name without its legal form ("acme corp" → "acme"), or undefined. */
+export function legalFormCore(norm: string, type: string): string | undefined {
+  const words = norm.split(' ')
+  return type === 'organization' && words.length > 1 && ORGANIZATION_SUFFIXES.has(words.at(-1)!) ? words.slice(0, -1).join(' ') : undefined
+}
+
 /**
  * Other normalised forms the same entity is often written as: an organisation's name
  * without its legal form, and the initials of a multi-word name (for organisations,
@@ -30,10 +36,11 @@ export function normalizeName(name: string): string {
 export function nameVariants(norm: string, type: string): string[] {
   const variants = new Set<string>()
   const words = norm.split(' ')
-  if (type === 'organization' && words.length > 1 && ORGANIZATION_SUFFIXES.has(words.at(-1)!)) variants.add(words.slice(0, -1).join(' '))
+  const core = legalFormCore(norm, type)
+  if (core !== undefined) variants.add(core)
   if (ACRONYM_TYPES.has(type)) {
-    const core = type === 'organization' && words.length > 2 && ORGANIZATION_SUFFIXES.has(words.at(-1)!) ? words.slice(0, -1) : words
-    if (core.length >= 2 && core.length <= 8 && core.every((word) => /^\p{L}/u.test(word))) variants.add(core.map((word) => word[0]).join(''))
+    const initials = core === undefined ? words : core.split(' ')
+    if (initials.length >= 2 && initials.length <= 8 && initials.every((word) => /^\p{L}/u.test(word))) variants.add(initials.map((word) => word[0]).join(''))
   }
   variants.delete(norm)
   return [...variants].sort()
