@@ -25,7 +25,7 @@ describe('name normalisation and similarity', () => {
   })
   it('derives legal-form and initials variants', () => {
     expect(nameVariants('acme corp', 'organization')).toEqual(['acme'])
-    expect(nameVariants('general electric company', 'organization')).toEqual(['general electric', 'ge'])
+    expect(nameVariants('general electric company', 'organization')).toEqual(['ge', 'general electric'])
     expect(nameVariants('new york city', 'place')).toEqual(['nyc'])
     expect(nameVariants('dana whitfield', 'person')).toEqual([])
   })
