@@ -8,15 +8,19 @@
  * await cartridges.idle()
  * cartridges.query('topics', 'search', { query: 'oslo' })
  */
+import { createEntitiesCartridge } from './entities/index.js'
 import type { CartridgeFactory } from './spec/index.js'
 import { createTasksCartridge } from './tasks/index.js'
 import { createHistoryCartridge } from './temporal/index.js'
 import { createTopicsCartridge } from './topics/index.js'
+import { createVectorsCartridge } from './vectors/index.js'
 
 export * from './spec/index.js'
 export * from './topics/index.js'
 export * from './temporal/index.js'
 export * from './tasks/index.js'
+export * from './entities/index.js'
+export * from './vectors/index.js'
 
 /**
  * The built-in cartridge kinds by recipe kind: what `livingdb cartridges` can recreate
@@ -27,4 +31,6 @@ export const BUILTIN_CARTRIDGE_FACTORIES: Readonly<Record<string, CartridgeFacto
   topics: createTopicsCartridge as CartridgeFactory,
   history: createHistoryCartridge as CartridgeFactory,
   pending_tasks_by_type: createTasksCartridge as CartridgeFactory,
+  entities: createEntitiesCartridge as CartridgeFactory,
+  vectors: createVectorsCartridge as CartridgeFactory,
 })

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { open } from '../../core/index.js'
-import { attachCartridges, createTasksCartridge, createTopicsCartridge } from '../../cartridges/index.js'
+import { attachCartridges, createEntitiesCartridge, createTasksCartridge, createTopicsCartridge } from '../../cartridges/index.js'
 import { dumpNow } from '../../cartridges/conformance/index.js'
 import { jsonError, runInProcess, useTemporaryDatabase } from '../test-support/run-in-process.js'
 
@@ -80,5 +80,19 @@ describe('livingdb cartridges', () => {
     expect(jsonError(missing).code).toBe('DB_NOT_FOUND')
     const usage = await cartridges('rebuild')
     expect(usage.exitCode).toBe(2)
+  })
+
+  it('a built-in recorded without a recipe is recognised when it was built with default options', async () => {
+    const db = await open({ path: temporary.db, durability: 'none' })
+    const attached = await attachCartridges({ db, cartridges: [createEntitiesCartridge(), createTopicsCartridge({ name: 'custom', fields: ['text'] })] })
+    await db.put('notes/1', { text: 'Dana met Lee in Oslo' })
+    await attached.idle()
+    await attached.close()
+    await db.close()
+    const listed = JSON.parse((await cartridges('list', '--json')).stdout) as { cartridges: { name: string; kind: string; state: string }[] }
+    expect(listed.cartridges.find((item) => item.name === 'entities')).toMatchObject({ kind: 'entities', state: 'current' })
+    expect(listed.cartridges.find((item) => item.name === 'custom')).toMatchObject({ kind: 'topics', state: 'current' })
+    const rebuilt = await cartridges('rebuild', 'entities', '--json')
+    expect(rebuilt.exitCode, rebuilt.stderr).toBe(0)
   })
 })

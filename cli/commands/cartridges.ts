@@ -3,6 +3,7 @@ import {
   BUILTIN_CARTRIDGE_FACTORIES,
   type Cartridge,
   type CartridgeDatabase,
+  type CartridgeDefinitionRecord,
   CURSOR_KEYSPACE,
   cartridgeFromRecipe,
   cartridgeOrigin,
@@ -34,6 +35,18 @@ export interface CartridgeListing {
   readonly queries: readonly string[]
 }
 
+/**
+ * The cartridge a definition record describes: from its recipe, or, for a built-in
+ * recorded without one, the built-in with default options when the stored index was
+ * built with exactly those (same format, model and config). Undefined otherwise.
+ */
+function recreate(db: CartridgeDatabase, record: CartridgeDefinitionRecord): Cartridge | undefined {
+  if (record.recipe !== null) return Object.hasOwn(BUILTIN_CARTRIDGE_FACTORIES, record.recipe.kind) ? cartridgeFromRecipe(record.recipe, BUILTIN_CARTRIDGE_FACTORIES) : undefined
+  if (!Object.hasOwn(BUILTIN_CARTRIDGE_FACTORIES, record.name)) return undefined
+  const candidate = BUILTIN_CARTRIDGE_FACTORIES[record.name]!(undefined as never)
+  return cartridgeStatus({ db, cartridge: candidate }).state === 'current' ? candidate : undefined
+}
+
 /** The cartridges a database records (and the built-in kinds it has not built), with their state. */
 export async function listDatabaseCartridges(database: Database): Promise<CartridgeListing[]> {
   const db: CartridgeDatabase = database
@@ -43,13 +56,13 @@ export async function listDatabaseCartridges(database: Database): Promise<Cartri
   for (const record of records) {
     const cursor = db.read((snapshot) => snapshot.keyspace(CURSOR_KEYSPACE).get(`cartridges/${record.name}/cursor`))
     const base = { name: record.name, kind: record.recipe?.kind ?? null, version: record.version, formatVersion: record.formatVersion, cursor: typeof cursor === 'number' ? cursor : 0, head, keyspaces: record.keyspaces }
-    const cartridge = record.recipe !== null && Object.hasOwn(BUILTIN_CARTRIDGE_FACTORIES, record.recipe.kind) ? cartridgeFromRecipe(record.recipe, BUILTIN_CARTRIDGE_FACTORIES) : undefined
+    const cartridge = recreate(db, record)
     if (cartridge === undefined) {
       listings.push({ ...base, state: 'app-defined', reason: 'no recipe this command knows: open it from the app that defines it', pendingCommits: null, queries: [] })
       continue
     }
     const status = cartridgeStatus({ db, cartridge })
-    listings.push({ ...base, version: cartridge.version, formatVersion: cartridge.formatVersion, state: status.state, reason: status.reason, pendingCommits: await pendingCommits(db, cartridge, base.cursor), queries: cartridge.queries.map((query) => query.name) })
+    listings.push({ ...base, kind: record.recipe?.kind ?? record.name, version: cartridge.version, formatVersion: cartridge.formatVersion, state: status.state, reason: status.reason, pendingCommits: await pendingCommits(db, cartridge, base.cursor), queries: cartridge.queries.map((query) => query.name) })
   }
   for (const [kind, factory] of Object.entries(BUILTIN_CARTRIDGE_FACTORIES)) {
     const cartridge = factory(undefined as never)
@@ -85,10 +98,11 @@ export function resolveCartridge(database: Database, name: string, allowNew: boo
   const records = db.read((snapshot) => readDefinitionRecords(snapshot.keyspace(CURSOR_KEYSPACE)))
   const record = records.find((candidate) => candidate.name === name)
   if (record !== undefined) {
-    if (record.recipe === null) {
-      throw new LivingDbError('CARTRIDGE_NOT_FOUND', `Cartridge "${name}" was defined by the app without a recipe, so this command cannot recreate it. Rebuild it from the app: (await attachCartridges({ db, cartridges })).rebuild('${name}').`, { details: { cartridge: name } })
+    const cartridge = recreate(db, record)
+    if (cartridge === undefined) {
+      throw new LivingDbError('CARTRIDGE_NOT_FOUND', `Cartridge "${name}" was defined by the app (no recipe of a kind this command knows), so this command cannot recreate it. Rebuild it from the app: (await attachCartridges({ db, cartridges })).rebuild('${name}').`, { details: { cartridge: name } })
     }
-    return cartridgeFromRecipe(record.recipe, BUILTIN_CARTRIDGE_FACTORIES)
+    return cartridge
   }
   if (allowNew && Object.hasOwn(BUILTIN_CARTRIDGE_FACTORIES, name)) return BUILTIN_CARTRIDGE_FACTORIES[name]!(undefined as never)
   const known = [...new Set([...records.map((candidate) => candidate.name), ...Object.keys(BUILTIN_CARTRIDGE_FACTORIES)])]
@@ -141,7 +155,7 @@ const statsCommand: CommandDefinition = {
       use(database) {
         const db: CartridgeDatabase = database
         const name = context.positionals[0]
-        const names = name !== undefined ? [name] : db.read((snapshot) => readDefinitionRecords(snapshot.keyspace(CURSOR_KEYSPACE))).filter((record) => record.recipe !== null && Object.hasOwn(BUILTIN_CARTRIDGE_FACTORIES, record.recipe.kind)).map((record) => record.name)
+        const names = name !== undefined ? [name] : db.read((snapshot) => readDefinitionRecords(snapshot.keyspace(CURSOR_KEYSPACE))).filter((record) => recreate(db, record) !== undefined).map((record) => record.name)
         const results = names.map((each) => {
           const cartridge = resolveCartridge(database, each, false)
           const status = cartridgeStatus({ db, cartridge })
