@@ -18,6 +18,8 @@ export interface CatalogField {
   /** Smallest and largest sampled value of a number or date field. */
   readonly min?: number | string
   readonly max?: number | string
+  /** For `key` fields: the prefixes of the records they name, e.g. `['people/']`. */
+  readonly refersTo?: readonly string[]
 }
 
 /** The records under one key prefix (the key up to and including its first `/`). */
