@@ -9,6 +9,7 @@ export interface RecordSentence {
 
 const SENTENCE = /[^.!?\n]+(?:[.!?]+|$)/g
 const MAX_SENTENCE = 400
+const NAME_FIELDS = new Set(['title', 'name', 'subject', 'label'])
 
 function stringFields(value: unknown, path: string, out: { field: string; text: string }[]): void {
   if (typeof value === 'string') {
@@ -25,8 +26,11 @@ function stringFields(value: unknown, path: string, out: { field: string; text: 
  */
 export function bestSentences(value: unknown, query: string, limit: number): RecordSentence[] {
   const terms = new Set(tokenize(query))
-  const fields: { field: string; text: string }[] = []
-  stringFields(value, '', fields)
+  const all: { field: string; text: string }[] = []
+  stringFields(value, '', all)
+  // The title is shown with every sentence already: quote it only when the record has no other text.
+  const body = all.filter((item) => !NAME_FIELDS.has(item.field))
+  const fields = body.length > 0 ? body : all
   const sentences: (RecordSentence & { order: number })[] = []
   let order = 0
   for (const { field, text } of fields) {

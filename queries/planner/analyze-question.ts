@@ -1,6 +1,6 @@
 import type { Catalog, CatalogField, CatalogPrefix } from '../catalog/catalog-types.js'
 import type { Predicate, PlanScalar } from '../plan/plan-node.js'
-import { QUESTION_STOPWORDS, type QuestionWord, WORD_ALIASES, questionWords, singular, stemWord, valueWords } from './question-words.js'
+import { FIELD_ALIASES, NOUN_ALIASES, QUESTION_STOPWORDS, type QuestionWord, questionWords, singular, stemWord, valueWords } from './question-words.js'
 import { type TimeExpressions, parseTimeExpressions } from './time-expressions.js'
 
 /** A record a phrase of the question names, as the planner's lexicon finds it. */
@@ -56,10 +56,10 @@ function prefixNoun(prefix: string): string {
   return singular(prefix.replace(/\/$/, '').toLowerCase().replace(/[_-]+/g, ' '))
 }
 
-/** The words a word may stand for: itself, its singular, its aliases. */
+/** The nouns a word may stand for: itself, its singular, its noun aliases. */
 function meanings(word: string): string[] {
   const forms = new Set([word, singular(word)])
-  for (const alias of WORD_ALIASES[word] ?? []) forms.add(alias).add(singular(alias))
+  for (const alias of NOUN_ALIASES[word] ?? []) forms.add(alias).add(singular(alias))
   return [...forms]
 }
 
@@ -104,7 +104,7 @@ class Analyzer {
     for (let index = Math.max(0, start - distance); index < Math.min(this.words.length, end + distance); index++) {
       if (index >= start && index < end) continue
       const word = this.words[index]!.lower
-      if (stemWord(word) === fieldStem || meanings(word).some((meaning) => stemWord(meaning) === fieldStem)) return index
+      if (stemWord(word) === fieldStem || (FIELD_ALIASES[word] ?? []).some((alias) => stemWord(alias) === fieldStem)) return index
     }
     return undefined
   }

@@ -2,7 +2,7 @@ import type { Catalog, CatalogField, CatalogPrefix } from '../catalog/catalog-ty
 import { createPlan, planNodes } from '../plan/create-plan.js'
 import type { Plan, PlanNode, Predicate } from '../plan/plan-node.js'
 import { type NameLookup, type QuestionAnalysis, analyzeQuestion, catalogPrefixes } from './analyze-question.js'
-import { WORD_ALIASES, stemWord } from './question-words.js'
+import { FIELD_ALIASES, stemWord } from './question-words.js'
 
 /** Arguments of {@link planOffline}. */
 export interface PlanOfflineArgs {
@@ -20,6 +20,8 @@ export interface PlanOfflineArgs {
 
 /** Weight of the "every record of the kind" scan in a fusion: it only makes sure filtered records are there. */
 const SCAN_WEIGHT = 0.01
+/** Weight of an entity lookup next to a full-text search for other words. */
+const ENTITY_WEIGHT = 0.25
 const PREFERRED_DATE_FIELDS = ['date', 'createdOn', 'createdAt', 'openedOn', 'startedOn', 'timestamp', 'updatedAt']
 
 function prefixEntry(catalog: Catalog, prefix: string | undefined): CatalogPrefix | undefined {
@@ -30,7 +32,7 @@ function wordStems(analysis: QuestionAnalysis): Map<string, number> {
   const stems = new Map<string, number>()
   for (const word of analysis.words) {
     stems.set(stemWord(word.lower), word.index)
-    for (const alias of WORD_ALIASES[word.lower] ?? []) stems.set(stemWord(alias), word.index)
+    for (const alias of FIELD_ALIASES[word.lower] ?? []) stems.set(stemWord(alias), word.index)
   }
   return stems
 }
@@ -108,7 +110,7 @@ export function planOffline(args: PlanOfflineArgs): Plan {
       usedWords.add(wordStems(analysis).get(stemWord(relation.path))!)
       continue
     }
-    sources.push({ node: planNodes.entityLookup({ name: entity.phrase, entityPrefix: entity.prefix }), weight: 1 })
+    sources.push({ node: planNodes.entityLookup({ name: entity.phrase, entityPrefix: entity.prefix }), weight: ENTITY_WEIGHT })
     textPhrases.push(entity.phrase)
   }
   if (getKeys.length > 0) sources.unshift({ node: planNodes.get({ keyspace, keys: getKeys }), weight: 3 })
@@ -123,6 +125,8 @@ export function planOffline(args: PlanOfflineArgs): Plan {
   }
   const topicWords = analysis.words.filter((word) => analysis.topicWords.includes(word.text) && !usedWords.has(word.index)).map((word) => word.text)
   const text = analysis.similarTo ?? [...topicWords, ...textPhrases].join(' ').trim()
+  // With other words to search for, the records linked to a name only boost the text matches: the name alone says little about "what about it".
+  if (topicWords.length === 0) for (const source of sources) if (source.node.kind === 'entityLookup') source.weight = 1
   const prefix = analysis.target?.prefix
   const prefixOption = prefix === undefined ? {} : { prefix }
   const setBased = filters.length > 0 || analysis.count || analysis.time.changedSince !== undefined

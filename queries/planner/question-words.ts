@@ -9,17 +9,16 @@ export const QUESTION_STOPWORDS = new Set([
   'something', 'anyone', 'someone', 'ones', 'one', 'stuff', 'things', 'thing', 'info', 'information', 'details', 'me', 'via', 'per', 'count', 'number', 'total',
 ])
 
-/** Verbs and nouns that name a kind of record or a field in other words (`decide` → `decision`, `written` → `author`). */
-export const WORD_ALIASES: Readonly<Record<string, readonly string[]>> = {
-  decide: ['decision', 'decidedby'],
-  decided: ['decision', 'decidedby'],
-  decides: ['decision', 'decidedby'],
+/** Verbs that name a field in other words (`assigned` → `assignee`, `written` → `author`, `decide` → `decidedBy`). */
+export const FIELD_ALIASES: Readonly<Record<string, readonly string[]>> = {
+  decide: ['decidedby'],
+  decided: ['decidedby'],
+  decides: ['decidedby'],
   decision: ['decidedby'],
   wrote: ['author'],
   written: ['author'],
   write: ['author'],
   authored: ['author'],
-  by: [],
   own: ['owner'],
   owns: ['owner'],
   owned: ['owner'],
@@ -27,11 +26,14 @@ export const WORD_ALIASES: Readonly<Record<string, readonly string[]>> = {
   assign: ['assignee'],
   manages: ['manager'],
   managed: ['manager'],
-  manager: ['manager'],
   due: ['dueon'],
   created: ['createdon'],
   opened: ['openedon'],
   started: ['startedon'],
+}
+
+/** Nouns that name a kind of record in other words (`employees` → `people`, `clients` → `customers`). */
+export const NOUN_ALIASES: Readonly<Record<string, readonly string[]>> = {
   person: ['people'],
   persons: ['people'],
   employee: ['people'],
@@ -39,14 +41,11 @@ export const WORD_ALIASES: Readonly<Record<string, readonly string[]>> = {
   staff: ['people'],
   colleague: ['people'],
   colleagues: ['people'],
-  member: ['people', 'members'],
-  members: ['people', 'members'],
   client: ['customer'],
   clients: ['customers'],
   account: ['customer'],
   accounts: ['customers'],
   meetings: ['meeting'],
-  calls: ['call'],
   todo: ['task'],
   todos: ['tasks'],
   issue: ['ticket'],
