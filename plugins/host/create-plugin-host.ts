@@ -100,7 +100,7 @@ async function launch(context: HostContext, registrations: readonly ResolvedRegi
   const runners: (PluginRunner | undefined)[] = registrations.map(() => undefined)
   const started = await Promise.allSettled(
     registrations.map((registration, index) =>
-      startPlugin({ registration, policy: context.policy, databasePath: context.db.path, capabilities: () => runners[index]?.capabilities, violations: violations[index]!, onLog: context.onLog }),
+      startPlugin({ registration, policy: context.policy, databasePath: context.db.path, capabilities: () => runners[index]?.capabilities, violations: violations[index]!, onLog: context.onLog, onIdleExit: (reason) => runners[index]?.recordError(reason) }),
     ),
   )
   const workers = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []))

@@ -24,6 +24,14 @@ export interface PluginConnectionStartArgs<Scope> {
   readonly onLog: (record: { readonly level: PluginLogLevel; readonly message: string; readonly fields?: Readonly<Record<string, JsonValue>> }) => void
   /** A sandboxed plugin tried something the sandbox refused. */
   readonly onViolation?: (violation: { readonly action: string; readonly message: string }) => void
+  /**
+   * Liveness check while no hook runs: every `intervalMs` the plugin must answer a ping
+   * within `timeoutMs`, else it is terminated (`PLUGIN_UNRESPONSIVE`). This stops an
+   * endless loop started outside a hook (a timer), which no hook timeout would see.
+   */
+  readonly liveness?: { readonly intervalMs: number; readonly timeoutMs: number }
+  /** The plugin died while no hook was running (crash, exit, liveness); pending hooks learn it from their rejection instead. */
+  readonly onIdleExit?: (reason: LivingDbError) => void
 }
 
 /** Arguments of {@link PluginConnection.invoke}. */
@@ -58,11 +66,36 @@ export class PluginConnection<Scope> {
   #nextInvocationId = 1
   #alive = true
   #exitReason: LivingDbError | undefined
+  #terminating = false
+  #livenessTimer: NodeJS.Timeout | undefined
+  #awaitedPong: { readonly pingId: number; readonly timer: NodeJS.Timeout } | undefined
+  #nextPingId = 1
+  #onIdleExit: ((reason: LivingDbError) => void) | undefined
 
   private constructor(channel: PluginChannel, manifest: PluginManifest, onCapability: CapabilityHandler<Scope>) {
     this.#channel = channel
     this.manifest = manifest
     this.#onCapability = onCapability
+  }
+
+  #startLiveness(liveness: NonNullable<PluginConnectionStartArgs<Scope>['liveness']>): void {
+    this.#livenessTimer = setInterval(() => {
+      if (!this.#alive || this.#pending.size > 0 || this.#awaitedPong !== undefined) return
+      const pingId = this.#nextPingId++
+      const timer = setTimeout(() => {
+        if (this.#awaitedPong?.pingId !== pingId || this.#pending.size > 0) return (this.#awaitedPong = undefined)
+        const reason = new PluginError('PLUGIN_UNRESPONSIVE', `did not answer a liveness check within ${liveness.timeoutMs} ms while no hook was running (an endless loop outside a hook?); it was terminated and will be restarted.`, {
+          plugin: this.manifest.name,
+          details: { timeoutMs: liveness.timeoutMs },
+        })
+        this.#die(reason)
+        void this.#channel.terminate()
+      }, liveness.timeoutMs)
+      timer.unref()
+      this.#awaitedPong = { pingId, timer }
+      this.#channel.send(JSON.stringify({ kind: 'ping', pingId } satisfies HostToWorkerMessage))
+    }, liveness.intervalMs)
+    this.#livenessTimer.unref()
   }
 
   /** Sends `init` on a started channel and resolves once the plugin reported a valid manifest. */
@@ -109,6 +142,8 @@ export class PluginConnection<Scope> {
       channel.send(JSON.stringify(args.init))
     })
     instance = new PluginConnection(channel, manifest, args.onCapability)
+    instance.#onIdleExit = args.onIdleExit
+    if (args.liveness !== undefined) instance.#startLiveness(args.liveness)
     return instance
   }
 
@@ -147,14 +182,19 @@ export class PluginConnection<Scope> {
 
   /** Stops the plugin (also an endless loop) and fails whatever is pending. */
   async terminate(): Promise<void> {
+    this.#terminating = true
     this.#die(new PluginError('PLUGIN_CRASHED', 'it was terminated.', { plugin: this.manifest.name }))
     await this.#channel.terminate()
   }
 
   #die(reason: LivingDbError): void {
+    clearInterval(this.#livenessTimer)
+    if (this.#awaitedPong !== undefined) clearTimeout(this.#awaitedPong.timer)
+    this.#awaitedPong = undefined
     if (this.#alive) {
       this.#alive = false
       this.#exitReason = reason
+      if (this.#pending.size === 0 && !this.#terminating) this.#onIdleExit?.(reason)
     }
     for (const [id, invocation] of this.#pending) {
       clearTimeout(invocation.timer)
@@ -178,6 +218,13 @@ export class PluginConnection<Scope> {
           hook: invocation.hook,
           details: { thrown: { name: message.error.name, code: message.error.code ?? null, message: message.error.message, stack: message.error.stack ?? null } },
         }))
+      }
+      return
+    }
+    if (message.kind === 'pong') {
+      if (this.#awaitedPong?.pingId === message.pingId) {
+        clearTimeout(this.#awaitedPong.timer)
+        this.#awaitedPong = undefined
       }
       return
     }

@@ -47,6 +47,8 @@ export interface PluginHostPolicy {
   readonly cursorFlushMs: number
   /** At the head of the log, read new commits at most this often, ms (0: on every commit). Default 5. */
   readonly tailIntervalMs: number
+  /** Liveness check while no hook runs: ping every `intervalMs`, terminate after `timeoutMs` without an answer. Default 5,000 / 5,000. */
+  readonly liveness: { readonly intervalMs: number; readonly timeoutMs: number }
 }
 
 /** Arguments of `createPluginHost`. */
@@ -73,4 +75,5 @@ export const DEFAULT_PLUGIN_HOST_POLICY: PluginHostPolicy = {
   maxBufferedCommits: 4_096,
   cursorFlushMs: 1_000,
   tailIntervalMs: 5,
+  liveness: { intervalMs: 5_000, timeoutMs: 5_000 },
 }

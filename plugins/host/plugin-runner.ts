@@ -446,6 +446,7 @@ export class PluginRunner {
           capabilities: () => this.capabilities,
           violations: this.#args.violations,
           onLog: this.#args.onLog,
+          onIdleExit: (reason) => this.recordError(reason),
         })
       } catch (error) {
         this.recordError(error)

@@ -180,6 +180,7 @@ export function startPluginRuntime(args: PluginRuntimeArgs): void {
   args.listen((message) => {
     if (message.kind === 'init') void init(message)
     else if (message.kind === 'invoke') void invoke(message.invocationId, message.hook, message.input)
+    else if (message.kind === 'ping') args.send({ kind: 'pong', pingId: message.pingId })
     else if (message.kind === 'capability-result') {
       const waiter = pending.get(message.requestId)
       if (waiter === undefined) return

@@ -22,6 +22,8 @@ export interface StartPluginArgs {
   readonly capabilities: () => CapabilityServer | undefined
   readonly violations: PluginViolations
   readonly onLog: (record: PluginLogRecord) => void
+  /** The plugin died while idle (crash, exit, liveness); the runner records it and restarts on demand. */
+  readonly onIdleExit?: (reason: LivingDbError) => void
 }
 
 /** True when a registration (or what its plugin declared) puts the plugin in the sandbox. */
@@ -81,6 +83,8 @@ export async function startPlugin(args: StartPluginArgs): Promise<PluginConnecti
     },
     onLog: (record) => args.onLog({ plugin: pluginName(), ...record }),
     onViolation: (reported) => violation(reported),
+    liveness: policy.liveness,
+    ...(args.onIdleExit === undefined ? {} : { onIdleExit: args.onIdleExit }),
   })
   if (!sandboxed && isSandboxed(registration, connection.manifest)) {
     await connection.terminate()

@@ -40,6 +40,8 @@ export type CapabilityName = 'read.get' | 'read.scan' | 'model.generate' | 'mode
 export type HostToWorkerMessage =
   | { readonly kind: 'init'; readonly moduleUrl: string; readonly exportName?: string; readonly config: JsonValue | null }
   | { readonly kind: 'invoke'; readonly invocationId: number; readonly hook: 'onCommit' | 'onQuery' | 'onSchedule'; readonly input: JsonValue }
+  /** Liveness check while no hook runs: the plugin answers `pong` unless its event loop is stuck. */
+  | { readonly kind: 'ping'; readonly pingId: number }
   | { readonly kind: 'capability-result'; readonly requestId: number; readonly ok: true; readonly value: JsonValue | null }
   | { readonly kind: 'capability-result'; readonly requestId: number; readonly ok: false; readonly error: WireError }
 
@@ -51,6 +53,7 @@ export type WorkerToHostMessage =
   | { readonly kind: 'result'; readonly invocationId: number; readonly ok: false; readonly error: WireError }
   | { readonly kind: 'capability'; readonly requestId: number; readonly invocationId: number; readonly name: CapabilityName; readonly args: JsonValue }
   | { readonly kind: 'log'; readonly level: PluginLogLevel; readonly message: string; readonly fields?: Readonly<Record<string, JsonValue>> }
+  | { readonly kind: 'pong'; readonly pingId: number }
   /** Sandbox only: the plugin tried something the sandbox refused (reported even if the plugin caught the error). */
   | { readonly kind: 'violation'; readonly action: string; readonly message: string }
 

@@ -40,13 +40,13 @@ afterAll(async () => {
 const policy = { maxAttempts: 2, backoff: { initialMs: 10, maxMs: 50 }, cursorFlushMs: 20 }
 let directories = 0
 
-async function startHostile(config: Record<string, unknown>, extra: { heapLimitMb?: number } = {}) {
+async function startHostile(config: Record<string, unknown>, extra: { heapLimitMb?: number; liveness?: { intervalMs: number; timeoutMs: number } } = {}) {
   const db = await open({ path: join(root, `db-${directories++}`), durability: 'none' })
   const logs: PluginLogRecord[] = []
   const host = await createPluginHost({
     db,
     plugins: [{ module: HOSTILE, trusted: false, config, heapLimitMb: extra.heapLimitMb ?? 64 }, COUNTER],
-    policy,
+    policy: { ...policy, ...(extra.liveness === undefined ? {} : { liveness: extra.liveness }) },
     onLog: (record) => logs.push(record),
   })
   opened.push({ host, db })
@@ -147,6 +147,24 @@ describe('a hostile plugin in the sandbox', () => {
     const status = await statusOf(host, 'hostile')
     expect(status).toMatchObject({ state: 'running', sandboxed: true, lag: 0 })
     expect(status.restarts).toBeGreaterThanOrEqual(1)
+    await expectDatabaseUnharmed(db, host)
+  })
+})
+
+describe('a plugin that loops forever outside a hook (in a timer)', () => {
+  it('fails its liveness check, is terminated and restarted, and the database keeps committing', async () => {
+    const { db, host } = await startHostile({ attempt: 'background-loop' }, { liveness: { intervalMs: 100, timeoutMs: 300 } })
+    expect(outcomes(db)).toEqual(['allowed:scheduled', 'allowed:scheduled', 'allowed:scheduled'])
+    let status = await statusOf(host, 'hostile')
+    while (status.lastError?.code !== 'PLUGIN_UNRESPONSIVE') {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      status = await statusOf(host, 'hostile')
+    }
+    await db.write((tx) => tx.put('public/again', 1), { origin: 'app' })
+    await host.idle()
+    status = await statusOf(host, 'hostile')
+    expect(status.restarts).toBeGreaterThanOrEqual(1)
+    expect(outcomes(db)).toHaveLength(4)
     await expectDatabaseUnharmed(db, host)
   })
 })

@@ -1,0 +1,127 @@
+/**
+ * Benchmark of the plugin host against the issue-4 speed targets (not part of the test suite).
+ * Run: node --expose-gc --import tsx bench/plugins-host.bench.ts [--json] [--commits 20000] [--backlog 100000] [--rounds 3] [--durability none]
+ *
+ * 1. p50 commit latency of `db.put` with three no-op plugins attached vs none, in rounds
+ *    that alternate the two setups on fresh databases (target: ratio <= 1.05);
+ * 2. live delivery: commits/s a no-op plugin processes while a writer commits as fast as it
+ *    can (time from the first commit until the plugin has caught up; target >= 20,000/s);
+ * 3. catch-up: commits/s a no-op plugin processes over a backlog written while it was
+ *    stopped (default 100,000 commits), until `idle()` (target >= 20,000/s).
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { open, type LivingOpenOptions } from '../db/index.js'
+
+function argument(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`)
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback
+}
+
+const json = process.argv.includes('--json')
+const commits = argument('commits', 20_000)
+const backlog = argument('backlog', 100_000)
+const rounds = argument('rounds', 3)
+const durabilityIndex = process.argv.indexOf('--durability')
+const durability = (durabilityIndex >= 0 ? process.argv[durabilityIndex + 1] : 'none') as NonNullable<LivingOpenOptions['durability']>
+const noop = new URL('../plugins/host/test-support/fixtures/noop-plugin.ts', import.meta.url)
+const threeNoops = ['noopA', 'noopB', 'noopC'].map((exportName) => ({ module: noop, exportName }))
+const root = mkdtempSync(join(tmpdir(), 'livingdb-bench-plugins-'))
+let databases = 0
+
+function log(message: string): void {
+  if (!json) process.stderr.write(`${message}\n`)
+}
+
+async function freshDatabase(plugins: LivingOpenOptions['plugins']) {
+  return open({ path: join(root, `db-${databases++}`), durability, plugins: plugins ?? [], pluginPolicy: { maxBufferedCommits: 16_384 } })
+}
+
+function percentile(sorted: readonly number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!
+}
+
+/** p50/p99 latency of `commits` single-key commits, in microseconds. */
+async function commitLatency(plugins: LivingOpenOptions['plugins']): Promise<{ p50: number; p99: number }> {
+  const db = await freshDatabase(plugins)
+  const samples: number[] = []
+  for (let index = 0; index < commits; index++) {
+    const started = performance.now()
+    await db.put(`item/${index}`, { index, text: 'hello world' })
+    samples.push((performance.now() - started) * 1000)
+  }
+  await db.plugins.idle()
+  await db.close()
+  samples.sort((left, right) => left - right)
+  return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) }
+}
+
+/** Writes `count` single-key commits, 100 in flight at a time (the writer outpaces one-at-a-time delivery). */
+async function writeConcurrently(db: { put(key: string, value: number): Promise<unknown> }, count: number): Promise<void> {
+  for (let index = 0; index < count; index += 100) {
+    const writes: Promise<unknown>[] = []
+    for (let offset = 0; offset < 100 && index + offset < count; offset++) writes.push(db.put(`item/${index + offset}`, index + offset))
+    await Promise.all(writes)
+  }
+}
+
+/** Commits/s a no-op plugin processes while a writer commits as fast as it can (first commit to caught up). */
+async function liveDelivery(): Promise<number> {
+  const db = await freshDatabase([noop])
+  const started = performance.now()
+  await writeConcurrently(db, commits)
+  await db.plugins.idle()
+  const seconds = (performance.now() - started) / 1000
+  await db.close()
+  return commits / seconds
+}
+
+/** Commits/s a no-op plugin processes over a backlog written while it was stopped. */
+async function catchUp(): Promise<number> {
+  const path = join(root, `db-${databases++}`)
+  const writer = await open({ path, durability, startPlugins: false })
+  await writeConcurrently(writer, backlog)
+  await writer.close()
+  const started = performance.now()
+  const db = await open({ path, durability, plugins: [noop], pluginPolicy: { maxBufferedCommits: 16_384 } })
+  await db.plugins.idle()
+  const seconds = (performance.now() - started) / 1000
+  const [status] = await db.plugins.status()
+  if (status!.lag !== 0) throw new Error(`catch-up ended with lag ${status!.lag}`)
+  await db.close()
+  return backlog / seconds
+}
+
+try {
+  const latencyRounds: { none: { p50: number; p99: number }; three: { p50: number; p99: number }; ratio: number }[] = []
+  for (let round = 1; round <= rounds; round++) {
+    globalThis.gc?.()
+    const none = await commitLatency([])
+    globalThis.gc?.()
+    const three = await commitLatency(threeNoops)
+    latencyRounds.push({ none, three, ratio: three.p50 / none.p50 })
+    log(`round ${round}: p50 ${none.p50.toFixed(1)} us without plugins, ${three.p50.toFixed(1)} us with three no-op plugins (ratio ${(three.p50 / none.p50).toFixed(3)})`)
+  }
+  const ratios = latencyRounds.map((round) => round.ratio).sort((left, right) => left - right)
+  const live = await liveDelivery()
+  log(`live delivery to a no-op plugin: ${Math.round(live).toLocaleString('en-US')} commits/s`)
+  const caughtUp = await catchUp()
+  log(`catch-up over ${backlog.toLocaleString('en-US')} commits: ${Math.round(caughtUp).toLocaleString('en-US')} commits/s`)
+  const report = {
+    benchmark: 'plugins-host',
+    node: process.version,
+    cpus: cpus().length,
+    durability,
+    commits,
+    backlog,
+    latency: { rounds: latencyRounds, medianRatio: percentile(ratios, 0.5), target: 1.05 },
+    liveDeliveryPerSecond: Math.round(live),
+    catchUpPerSecond: Math.round(caughtUp),
+    deliveryTarget: 20_000,
+  }
+  if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+  else log(`median p50 ratio ${report.latency.medianRatio.toFixed(3)} (target <= 1.05); delivery ${report.liveDeliveryPerSecond} /s live, ${report.catchUpPerSecond} /s catch-up (target >= 20,000)`)
+} finally {
+  rmSync(root, { recursive: true, force: true })
+}
