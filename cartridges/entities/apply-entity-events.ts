@@ -61,7 +61,7 @@ export async function applyEntityEvents(args: {
   readonly prefix: string
   readonly onRecord?: (event: Extract<EntityEvent, { kind: 'record' }>, resolved: readonly (ResolvedMention | undefined)[]) => void
   /** Called for a retraction and before an invalid record replaces a source. */
-  readonly onRetract?: (source: string, txnId: number) => void
+  readonly onRetract?: (source: string, at: { readonly txnId: number; readonly timestamp: number | null }) => void
 }): Promise<void> {
   const keys = eventKeys(args.prefix)
   for await (const event of args.events) {
@@ -72,14 +72,14 @@ export async function applyEntityEvents(args: {
       continue
     }
     if (event.kind === 'invalid') {
-      args.onRetract?.(event.source, event.provenance.txnId)
+      args.onRetract?.(event.source, { txnId: event.provenance.txnId, timestamp: null })
       args.resolver.removeSource(event.source)
       args.space.put(keys.rejected(event.source), { reason: event.reason, provenance: event.provenance } as unknown as CartridgeJson)
       continue
     }
     args.space.delete(keys.rejected(event.source))
     if (event.kind === 'retract') {
-      args.onRetract?.(event.source, event.txnId)
+      args.onRetract?.(event.source, { txnId: event.txnId, timestamp: event.timestamp })
       args.resolver.removeSource(event.source)
       continue
     }

@@ -20,6 +20,7 @@ runCartridgeConformance({
     { name: 'lookup', input: { name: 'NYC', type: 'place' } },
     { name: 'listByType', input: { type: 'person' } },
     { name: 'mentions', input: { id: 'person:dana whitfield', limit: 5 } },
-    { name: 'get', input: { id: 'organization:acme corp' } },
+    { name: 'get', input: { id: 'organization:acme' } },
+    { name: 'mentions', input: { id: 'organization:acme', limit: 50 } },
   ],
 })

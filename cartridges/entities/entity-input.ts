@@ -28,7 +28,7 @@ export type EntityInput =
 /** One thing the cartridges apply, in commit order. */
 export type EntityEvent =
   | { readonly kind: 'record'; readonly source: string; readonly record: ExtractionRecord; readonly provenance: Provenance }
-  | { readonly kind: 'retract'; readonly source: string; readonly txnId: number }
+  | { readonly kind: 'retract'; readonly source: string; readonly txnId: number; readonly timestamp: number }
   | { readonly kind: 'invalid'; readonly source: string; readonly reason: string; readonly provenance: Provenance }
   | { readonly kind: 'directive'; readonly directive: EntityDirective; readonly provenance: Provenance }
 
@@ -69,7 +69,7 @@ export function resolveEntityInput(input: EntityInput | undefined, directives: {
             }
             const source = key.slice(EXTRACTION_KEY_PREFIX.length)
             if (operation.type === 'delete') {
-              yield { kind: 'retract', source, txnId: commit.txnId }
+              yield { kind: 'retract', source, txnId: commit.txnId, timestamp: commit.timestamp }
               continue
             }
             const parsed = extractionRecordSchema.safeParse(operation.value)
@@ -96,7 +96,7 @@ export function resolveEntityInput(input: EntityInput | undefined, directives: {
         const texts: SourceText[] = []
         for (const operation of commit.ops) {
           const key = sourceKeyString(operation.key)
-          if (key !== undefined && operation.type === 'put' && !isDirective(operation.keyspace, key)) texts.push({ keyspace: operation.keyspace, key, txnId: commit.txnId, text: recordText(operation.value, selector.fields) })
+          if (key !== undefined && operation.type === 'put' && !isDirective(operation.keyspace, key)) texts.push({ keyspace: operation.keyspace, key, txnId: commit.txnId, timestamp: commit.timestamp, text: recordText(operation.value, selector.fields) })
         }
         const extracted = new Map<string, ExtractionRecord>()
         for (const record of await extractRecords({ sources: texts, call, plugin, batching: input.batching })) extracted.set(sourceId(record.source.keyspace, record.source.key), record)
@@ -110,7 +110,7 @@ export function resolveEntityInput(input: EntityInput | undefined, directives: {
           }
           const source = sourceId(operation.keyspace, key)
           const record = operation.type === 'put' ? extracted.get(source) : undefined
-          if (record === undefined) yield { kind: 'retract', source, txnId: commit.txnId }
+          if (record === undefined) yield { kind: 'retract', source, txnId: commit.txnId, timestamp: commit.timestamp }
           else yield { kind: 'record', source, record, provenance: { sourceKeyspace: operation.keyspace, sourceKey: key, txnId: commit.txnId, plugin, ledgerEntryId: record.ledgerEntryId } }
         }
       }

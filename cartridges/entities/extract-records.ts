@@ -17,8 +17,9 @@ export type ExtractionCall = (args: { readonly system: string; readonly prompt: 
 export interface SourceText {
   readonly keyspace: string
   readonly key: string
-  /** The commit that wrote the record. */
+  /** The commit that wrote the record, and its wall-clock time (ms). */
   readonly txnId: number
+  readonly timestamp: number
   readonly text: string
 }
 
@@ -75,7 +76,7 @@ export async function extractRecords(args: { readonly sources: readonly SourceTe
   const batching = resolveBatching(args.batching)
   const records: ExtractionRecord[] = []
   const empty = (source: SourceText): ExtractionRecord => ({
-    format: EXTRACTION_RECORD_FORMAT, source: { keyspace: source.keyspace, key: source.key, txnId: source.txnId }, plugin: args.plugin, modelId: null, ledgerEntryId: null, entities: [], topics: [], relationships: [],
+    format: EXTRACTION_RECORD_FORMAT, source: { keyspace: source.keyspace, key: source.key, txnId: source.txnId, timestamp: source.timestamp }, plugin: args.plugin, modelId: null, ledgerEntryId: null, entities: [], topics: [], relationships: [],
   })
   const byIndex = new Map<SourceText, ExtractionRecord>()
   for (const chunk of chunkSources(args.sources.filter((source) => source.text.trim() !== ''), batching)) {

@@ -20,7 +20,7 @@ const confidence = z.number().min(0).max(1)
 export const extractionRecordSchema = z
   .object({
     format: z.literal(EXTRACTION_RECORD_FORMAT),
-    source: z.object({ keyspace: z.string().min(1), key: z.string().min(1), txnId: z.number().int().positive() }).strict(),
+    source: z.object({ keyspace: z.string().min(1), key: z.string().min(1), txnId: z.number().int().positive(), timestamp: z.number().int().nonnegative() }).strict(),
     plugin: z.string().regex(/^[a-z][a-z0-9_.-]*@\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/),
     modelId: z.string().min(1).nullable(),
     ledgerEntryId: z.string().min(1).nullable(),
@@ -38,7 +38,8 @@ export const extractionRecordSchema = z
  * relationships cartridges consume. Everything a cartridge derives is in the record,
  * so cartridges rebuild from the commit stream without calling a model.
  *
- * - `source`: the app record it was extracted from and the commit that wrote it;
+ * - `source`: the app record it was extracted from and the commit that wrote it (txn id and
+ *   wall-clock timestamp);
  * - `plugin`: `<name>@<version>` of the extractor; `modelId` (null when unknown) and `ledgerEntryId`: the
  *   model call (ledger entry = request hash; null when the call bypassed the ledger);
  * - `entities`: one per distinct (type, name) in the record, confidence already thresholded;

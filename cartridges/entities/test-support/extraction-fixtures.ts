@@ -13,7 +13,7 @@ export async function writeExtractedNote(args: {
   const note = await db.write((transaction) => transaction.keyspace('default').put(key, { text: args.entities.map((entity) => entity.name).join(', ') }), { origin: 'app' })
   const record: ExtractionRecord = {
     format: EXTRACTION_RECORD_FORMAT,
-    source: { keyspace: 'default', key, txnId: note.txnId },
+    source: { keyspace: 'default', key, txnId: note.txnId, timestamp: 1_700_000_000_000 + note.txnId },
     plugin: 'entity-extractor@1.0.0',
     modelId: 'offline:default',
     ledgerEntryId: `ledger-${key}`,
