@@ -1,14 +1,16 @@
 /**
- * Ingestion benchmark, end to end: app commits → extraction plugin (offline provider,
- * in a worker, through the plugin host) → every available cartridge, live.
+ * Ingestion benchmark, end to end: app commits → extraction and embedder plugins (offline
+ * provider, worker threads, through the plugin host) → every available cartridge, live.
  * Run: node --import tsx bench/cartridges-ingest.bench.ts [--records 20000] [--per-commit 100] [--seed 7]
  *        [--memory] [--no-extraction] [--no-cartridges] [--builtin-extractor]
+ *        [--cartridges topics,history,pending_tasks_by_type,entities,vectors]
  *
  * A writer commits generated work notes (~300 characters) and tasks as fast as it can
- * while the plugin host and the attached cartridges follow the commit stream; the clock
+ * while the plugin host (extractor + embedder) and the attached cartridges (topics,
+ * history, pending_tasks_by_type, entities, vectors) follow the commit stream; the clock
  * stops when the plugin host and every cartridge have caught up with the last commit.
  * Afterwards each cartridge is rebuilt alone from the same commit stream (its own
- * rate), and the results are checked (every note extracted and indexed). Rates are
+ * rate), and the results are checked (every note extracted, embedded and indexed). Rates are
  * wall-clock records/s and records per CPU-second of the whole process (all threads):
  * on a shared, loaded machine the CPU-time rate is the steadier figure.
  *
@@ -21,39 +23,58 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isMainThread } from 'node:worker_threads'
 import { z } from 'zod'
+import { DEFAULT_EXTRACTION_KEYSPACE, type ExtractionCall, extractRecords, extractionKey, type SourceText } from '../cartridges/entities/index.js'
 import { definePlugin } from '../plugins/spec/index.js'
 
-/** The fallback extraction plugin: entities, topics and relationships of each note, one structured offline call per note. */
+/**
+ * The fallback extraction plugin (used until the built-in entity-extractor plugin exists):
+ * the entity-extractor's record format and batching (`extractRecords`: several notes per
+ * offline `generateObject` call, chunks in flight together), written to the keyspace the
+ * entities cartridge reads.
+ */
 export const benchExtractor = definePlugin({
   name: 'bench-extractor',
   version: '1.0.0',
   apiVersion: 1,
   configSchema: z.object({}),
-  permissions: { read: [{ keyspace: 'default', prefix: 'notes/' }], write: ['extractions'], model: { budget: {} }, network: false },
+  permissions: { read: [{ keyspace: 'default', prefix: 'notes/' }], write: [DEFAULT_EXTRACTION_KEYSPACE], model: { budget: {} }, network: false },
   hooks: {
     onCommit: {
       batch: { maxCommits: 64, maxWaitMs: 5 },
-      async handler({ commits, model }) {
-        const schema = z.object({
-          entities: z.array(z.object({ name: z.string(), type: z.string() })),
-          topics: z.array(z.string()),
-          relationships: z.array(z.object({ subject: z.string(), predicate: z.string(), object: z.string() })),
-        })
-        // Every note of the batch is sent at once (the calls overlap); writes keep commit order.
-        const writes = commits.flatMap((commit) =>
-          commit.operations.map(async (operation) => {
-            if (operation.type === 'delete') return [{ type: 'delete' as const, keyspace: 'extractions', key: operation.key }]
-            const text = (operation.value as { text?: unknown } | null)?.text
-            if (typeof text !== 'string') return []
-            const { object } = await model.generateObject({ schema, prompt: `Extract the entities, topics and relationships of this note:\n${text}`, task: 'extraction' })
-            return [{ type: 'put' as const, keyspace: 'extractions', key: operation.key, value: { source: operation.key, txnId: commit.txnId, ...object } }]
-          }),
-        )
-        return { writes: (await Promise.all(writes)).flat() as never }
+      async handler({ commits, model, plugin }) {
+        const producer = `${plugin.name}@${plugin.version}`
+        const call: ExtractionCall = async ({ system, prompt, schema }) => {
+          const { object } = await model.generateObject({ schema, system, prompt, task: 'extraction' })
+          return { object, ledgerEntryId: null, modelId: 'offline:default' }
+        }
+        const writes: { type: 'put' | 'delete'; keyspace: string; key: string; value?: unknown }[] = []
+        const sources: SourceText[] = []
+        for (const commit of commits) {
+          for (const operation of commit.operations) {
+            const text = operation.type === 'put' ? (operation.value as { text?: unknown } | null)?.text : undefined
+            // (timestamp: for the extraction record format that carries the commit time)
+            const source = { keyspace: operation.keyspace, key: operation.key, txnId: commit.txnId, timestamp: commit.timestamp, text }
+            if (typeof text === 'string') sources.push(source as SourceText)
+            else writes.push({ type: 'delete', keyspace: DEFAULT_EXTRACTION_KEYSPACE, key: extractionKey(operation.keyspace, operation.key) })
+          }
+        }
+        const chunks: SourceText[][] = []
+        for (let index = 0; index < sources.length; index += RECORDS_PER_CALL) chunks.push(sources.slice(index, index + RECORDS_PER_CALL))
+        const extracted = await Promise.all(chunks.map((chunk) => extractRecords({ sources: chunk, call, plugin: producer, batching: { recordsPerCall: RECORDS_PER_CALL } })))
+        for (const record of extracted.flat()) writes.push({ type: 'put', keyspace: DEFAULT_EXTRACTION_KEYSPACE, key: extractionKey(record.source.keyspace, record.source.key), value: record })
+        return { writes: writes as never }
       },
     },
   },
 })
+
+/** Notes per extraction call (the entity-extractor's default). */
+const RECORDS_PER_CALL = 8
+
+function textArgument(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`)
+  return index >= 0 ? process.argv[index + 1] : undefined
+}
 
 function argument(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`)
@@ -88,22 +109,29 @@ async function main(): Promise<void> {
     return text.slice(0, 340)
   }
 
-  // Extraction: the built-in entity-extractor plugin when it exists, else this file's plugin.
-  const builtinExtractor = fileURLToPath(new URL('../plugins/builtin/entity-extractor/index.ts', import.meta.url))
-  const extractor = existsSync(builtinExtractor) && process.argv.includes('--builtin-extractor') ? builtinExtractor : { module: fileURLToPath(import.meta.url), exportName: 'benchExtractor' }
-  const cartridgeList = [
+  // Extraction: the built-in entity-extractor plugin module when it exists, else this file's plugin.
+  const builtinExtractor = ['index.ts', 'entity-extractor-plugin.ts'].map((file) => fileURLToPath(new URL(`../plugins/builtin/entity-extractor/${file}`, import.meta.url))).find((path) => existsSync(path) && process.argv.includes('--builtin-extractor'))
+  const extractor = builtinExtractor ?? { module: fileURLToPath(import.meta.url), exportName: 'benchExtractor' }
+  const embedder = { module: fileURLToPath(new URL('../plugins/builtin/embedder/embedder-plugin.ts', import.meta.url)), config: { prefix: 'notes/', fields: ['text'], metadataFields: ['author'] } }
+  const available = [
     cartridges.createTopicsCartridge({ source: { prefix: 'notes/' }, fields: ['text'] }),
-    cartridges.createTopicsCartridge({ name: 'extracted_topics', source: { keyspace: 'extractions' }, fields: ['topics', 'entities'] }),
     cartridges.createHistoryCartridge({ source: { prefix: 'notes/' }, entityField: 'author' }),
     cartridges.createTasksCartridge(),
+    cartridges.createEntitiesCartridge(),
+    cartridges.createVectorsCartridge({ source: { keyspace: 'embeddings' } }),
   ]
+  const only = textArgument('cartridges')?.split(',')
+  const cartridgeList = only === undefined ? available : available.filter((cartridge) => only.includes(cartridge.name))
+  const attachedNames = new Set(cartridgeList.map((cartridge) => cartridge.name))
+  // The embedder only feeds the vectors cartridge: leave it out when vectors is not attached.
+  const plugins = [extractor, ...(attachedNames.has('vectors') || only === undefined ? [embedder] : [])]
   const directory = mkdtempSync(join(tmpdir(), 'livingdb-ingest-'))
   const memory = process.argv.includes('--memory')
   const withExtraction = !process.argv.includes('--no-extraction')
   const withCartridges = !process.argv.includes('--no-cartridges')
   const db = await open(memory ? { durability: 'none' } : { path: directory, durability: 'relaxed' })
   try {
-    const host = await createPluginHost({ db: db as never, plugins: withExtraction ? [extractor] : [], models: createLlmModelAccess({ guards: [] }) })
+    const host = await createPluginHost({ db: db as never, plugins: withExtraction ? plugins : [], models: createLlmModelAccess({ guards: [] }) })
     const attached = await cartridges.attachCartridges({ db, cartridges: withCartridges ? cartridgeList : [] })
     const texts = Array.from({ length: records }, note)
     const started = performance.now()
@@ -120,21 +148,37 @@ async function main(): Promise<void> {
     }
     const commitMs = performance.now() - started
     await host.idle()
-    // The extractions committed by the plugin flow into extracted_topics: wait for those too.
+    // The extractions and embeddings the plugins committed flow into entities and vectors: wait for those too.
     await attached.idle()
     const totalMs = performance.now() - started
     const cpu = process.cpuUsage(cpuStarted)
     const cpuSeconds = (cpu.user + cpu.system) / 1e6
-    const extracted = db.read((snapshot) => [...snapshot.keyspace('extractions').scan({ prefix: 'notes/' })].length)
-    const documents = (name: string): unknown => (withCartridges ? attached.get(name).stats().documents : records)
-    const ok = (!withExtraction || extracted === records) && documents('topics') === records && documents('extracted_topics') === (withExtraction ? records : 0)
-    const [status] = await host.status()
+    const count = (keyspace: string, prefix: string): number => db.read((snapshot) => [...snapshot.keyspace(keyspace).scan({ prefix })].length)
+    const extracted = count(DEFAULT_EXTRACTION_KEYSPACE, 'x/')
+    const embedded = count('embeddings', '')
+    const stat = (name: string, field: string): number => Number(attached.get(name).stats()[field])
+    const expectations: Record<string, () => boolean> = {
+      topics: () => stat('topics', 'documents') === records,
+      history: () => stat('history', 'keys') === records,
+      pending_tasks_by_type: () => stat('pending_tasks_by_type', 'pending') === Math.ceil(records / 10),
+      entities: () => !withExtraction || stat('entities', 'entities') > 0,
+      vectors: () => !withExtraction || stat('vectors', 'vectors') === records,
+    }
+    const embedding = withExtraction && plugins.includes(embedder)
+    const failed = [
+      ...(withCartridges ? attached.names.filter((name) => !expectations[name]!()) : []),
+      ...(withExtraction && extracted !== records ? [`extracted ${extracted}`] : []),
+      ...(embedding && embedded !== records ? [`embedded ${embedded}`] : []),
+    ]
+    const ok = failed.length === 0
+    const statuses = await host.status()
     console.log(`livingdb ingestion: ${committed.toLocaleString('en-US')} notes (+${Math.ceil(records / 10).toLocaleString('en-US')} tasks), ${perCommit} per commit, ${memory ? 'in memory' : 'on disk (relaxed)'}`)
-    if (!withExtraction) console.log('extraction: off (--no-extraction)')
-    else console.log(`extraction: ${typeof extractor === 'string' ? 'plugins/builtin/entity-extractor' : 'bench-extractor (one generateObject per note, calls of a batch in flight together, offline provider, worker thread)'}; model calls ${status?.modelSpend.calls ?? '?'}`)
+    if (!withExtraction) console.log('plugins: off (--no-extraction)')
+    else console.log(`plugins (worker threads, offline provider): ${builtinExtractor === undefined ? `bench-extractor (entity-extractor record format, ${RECORDS_PER_CALL} notes per generateObject)` : 'plugins/builtin/entity-extractor'}${embedding ? ' + plugins/builtin/embedder' : ''}; model calls ${statuses.map((status) => `${status.name} ${status.modelSpend.calls}`).join(', ')}`)
     console.log(`cartridges: ${withCartridges ? cartridgeList.map((cartridge) => cartridge.name).join(', ') : 'off (--no-cartridges)'}`)
     console.log(`commit phase           ${(records / (commitMs / 1000)).toFixed(0).padStart(8)} records/s (${commitMs.toFixed(0)} ms)`)
-    console.log(`end to end (all idle)  ${(records / (totalMs / 1000)).toFixed(0).padStart(8)} records/s (${totalMs.toFixed(0)} ms), ${(records / cpuSeconds).toFixed(0)} records per CPU-second   ${ok ? 'OK: every note extracted and indexed' : `CHECK FAILED: extracted ${extracted}, topics ${String(documents('topics'))}, extracted_topics ${String(documents('extracted_topics'))}`}`)
+    console.log(`end to end (all idle)  ${(records / (totalMs / 1000)).toFixed(0).padStart(8)} records/s (${totalMs.toFixed(0)} ms), ${(records / cpuSeconds).toFixed(0)} records per CPU-second   ${ok ? `OK: every note ${withExtraction ? (embedding ? 'extracted, embedded and ' : 'extracted and ') : ''}indexed` : `CHECK FAILED: ${failed.join(', ')}`}`)
+    if (withCartridges) for (const name of attached.names) console.log(`  ${name}: ${JSON.stringify(attached.get(name).stats())}`)
     await host.close()
     for (const name of attached.names) {
       const rebuildStarted = performance.now()
