@@ -1,11 +1,11 @@
 import { LivingDbError } from '../../errors/index.js'
 import { copyBytes, encodeText } from './byte-slab.js'
+import { utf8Text } from './value-codec.js'
 
 /** A key as the API accepts it: a string (stored as UTF-8) or raw bytes. */
 export type Key = string | Uint8Array
 
 const encoder = new TextEncoder()
-const decoder = new TextDecoder('utf-8', { fatal: false })
 const strictDecoder = new TextDecoder('utf-8', { fatal: true })
 
 /**
@@ -33,7 +33,7 @@ export function encodeKey(key: unknown, maxKeyBytes: number): Uint8Array {
 
 /** Turns stored key bytes back into the form the caller wrote. */
 export function decodeKey(bytes: Uint8Array, asString: boolean): Key {
-  return asString ? decoder.decode(bytes) : bytes.slice()
+  return asString ? utf8Text(bytes, 0, bytes.length) : bytes.slice()
 }
 
 /** Decodes key bytes as a string only when they are valid UTF-8, otherwise returns a copy of the bytes. */
