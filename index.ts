@@ -10,4 +10,23 @@ export * from './core/index.js'
 // The package's open(): the engine plus the plugin host (shadows core's open, which stays available as openEngine).
 export { open, attachPluginHost, type LivingDatabase, type LivingDatabasePlugins, type LivingOpenOptions } from './db/index.js'
 export { open as openEngine } from './core/index.js'
+export {
+  definePlugin,
+  PluginError,
+  createPluginHost,
+  readStoredPlugins,
+  setStoredPluginEnabled,
+  DEFAULT_PLUGIN_HOST_POLICY,
+  type PluginDefinition,
+  type PluginPermissions,
+  type PluginHooks,
+  type PluginHost,
+  type PluginHostPolicy,
+  type PluginRegistration,
+  type PluginManifest,
+  type PluginStatus,
+  type PluginState,
+  type PluginViolation,
+  type StoredPlugin,
+} from './plugins/index.js'
 export { LivingDbError, StorageError, CorruptionError, ERROR_CODES, type ErrorCode } from './errors/index.js'

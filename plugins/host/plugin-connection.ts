@@ -30,6 +30,8 @@ export interface PluginConnectionStartArgs<Scope> {
    * endless loop started outside a hook (a timer), which no hook timeout would see.
    */
   readonly liveness?: { readonly intervalMs: number; readonly timeoutMs: number }
+  /** The plugin runs in the sandbox: its manifest says `trusted: false` whatever the plugin reported. */
+  readonly sandboxed?: boolean
   /** The plugin died while no hook was running (crash, exit, liveness); pending hooks learn it from their rejection instead. */
   readonly onIdleExit?: (reason: LivingDbError) => void
 }
@@ -128,7 +130,8 @@ export class PluginConnection<Scope> {
         if (!loading) return
         if (message.kind === 'ready') {
           try {
-            const checked = checkManifest(message.manifest)
+            const reported = checkManifest(message.manifest)
+            const checked = args.sandboxed === true ? { ...reported, trusted: false } : reported
             loading = false
             clearTimeout(timer)
             resolve(checked)

@@ -84,6 +84,7 @@ export async function startPlugin(args: StartPluginArgs): Promise<PluginConnecti
     onLog: (record) => args.onLog({ plugin: pluginName(), ...record }),
     onViolation: (reported) => violation(reported),
     liveness: policy.liveness,
+    sandboxed,
     ...(args.onIdleExit === undefined ? {} : { onIdleExit: args.onIdleExit }),
   })
   if (!sandboxed && isSandboxed(registration, connection.manifest)) {

@@ -82,7 +82,24 @@ describe('a well-behaved untrusted plugin', () => {
     const { db, host } = await startHostile({ attempt: 'none' })
     expect(outcomes(db)).toEqual(['allowed:none', 'allowed:none', 'allowed:none'])
     expect(await statusOf(host, 'hostile')).toMatchObject({ state: 'running', sandboxed: true, violations: 0, errors: 0, lag: 0 })
+    expect(host.list().find((manifest) => manifest.name === 'hostile')).toMatchObject({ trusted: false, permissions: { network: false } })
     await expectDatabaseUnharmed(db, host)
+  })
+})
+
+describe('a plugin that declares trusted: false itself', () => {
+  it('is moved from its worker into the sandbox even when registered as trusted', async () => {
+    const directory = mkdtempSync(join(root, 'self-declared-'))
+    cpSync(fileURLToPath(new URL('.', HOSTILE)), directory, { recursive: true })
+    writeFileSync(join(directory, 'modest.js'), "import plugin from './index.js'\nexport default { ...plugin, trusted: false }\n")
+    const db = await open({ durability: 'none' })
+    const host = await createPluginHost({ db, plugins: [{ module: join(directory, 'modest.js'), config: { attempt: 'socket', port } }], policy, onLog: () => {} })
+    opened.push({ host, db })
+    await db.write((tx) => tx.put('public/1', 1), { origin: 'app' })
+    await host.idle()
+    expect(await statusOf(host, 'hostile')).toMatchObject({ sandboxed: true, violations: 1 })
+    expect(outcomes(db)).toEqual(['PLUGIN_SANDBOX_VIOLATION'])
+    expect(connections).toBe(0)
   })
 })
 
