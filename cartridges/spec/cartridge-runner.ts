@@ -122,12 +122,10 @@ export class CartridgeRunner {
     })
   }
 
-  /** Applies the part of `batch` after the position (called by the shared tail, in txn order). */
-  process(batch: readonly CartridgeCommit[]): Promise<void> {
-    return this.exclusive(() => this.processHeld(batch))
-  }
-
-  /** {@link process} for a caller that already holds this runner's lock. */
+  /**
+   * Applies the part of `batch` after the position in its own transaction (the shared
+   * tail calls it, in txn order, holding this runner's lock); fills a gap first.
+   */
   async processHeld(batch: readonly CartridgeCommit[]): Promise<void> {
     if (this.state === 'closed' || this.state === 'backing-off' || this.failure !== undefined) return
     const first = batch[0]
