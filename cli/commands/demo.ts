@@ -3,30 +3,58 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LivingDbError } from '../../errors/index.js'
 import { DEFAULT_KEYSPACE, open, type JsonValue } from '../../index.js'
+import type { AskResult } from '../../queries/index.js'
 import { stringOption, type CommandContext, type CommandDefinition } from '../command.js'
 import { importJsonl, type ImportSummary } from '../import-jsonl.js'
+import type { Database } from '../open-database.js'
 import { packageRoot } from '../package-root.js'
-import { verifyDatabase, type VerifyReport } from '../verify-database.js'
-import { formatStats, readStats } from './stats.js'
-import { formatVerifyReport } from './verify.js'
+import { verifyDatabase } from '../verify-database.js'
+import { formatAskResult, jsonSafe, renderPlan } from './ask.js'
+import { openAskSession, type AskSession } from './ask-session.js'
 
-/** The task the demo completes to show time travel: blocked in the sample, done afterwards. */
+/** The task whose story the time-travel question follows: blocked in the sample, done two commits later. */
 const TIME_TRAVEL_KEY = 'tasks/T-1006'
-const SCAN_PREFIX = 'projects/'
+
+/** "Now" for relative times in the questions ("last week"): the day after the sample's last record. */
+const DEMO_NOW = '2026-03-21T12:00:00Z'
+
+/** The commits the demo makes after the import, one each, so the task has a past to travel to. */
+const TASK_UPDATES: readonly { readonly status: string; readonly note: string; readonly on: string }[] = [
+  { status: 'in_progress', note: 'Chargebee released the PCI card export; import into Stripe scheduled for 2026-03-04.', on: '2026-03-02' },
+  { status: 'done', note: 'Stripe imported 398 of 401 saved cards; the three failures are expired cards.', on: '2026-03-04' },
+]
+
+/** One question of the tour; `asOfBefore` asks it as of the txn before the story moved on (time travel). */
+interface DemoQuestion {
+  readonly question: string
+  readonly asOfBefore?: boolean
+}
+
+const QUESTIONS: readonly DemoQuestion[] = [
+  { question: 'What is blocking the billing migration?' },
+  { question: 'Which high priority tasks are still open?' },
+  { question: 'What did Dana decide about EU data residency?' },
+  { question: 'How many tasks are blocked?' },
+  { question: 'Who talked to Hollis & Wren about EU residency?' },
+  { question: 'Decisions from last week' },
+  { question: 'What is the status of T-1006?' },
+  { question: 'What is the status of T-1006?', asOfBefore: true },
+]
 
 const demoCommand: CommandDefinition = {
   path: ['demo'],
-  summary: 'Tour the store: import the bundled sample, scan, time-travel, verify, stats.',
+  summary: 'Tour livingdb: import the sample company, index it, ask eight questions (one as of the past).',
   description: [
-    'Creates a database (in a temporary directory that is removed afterwards, or in --db DIR,',
-    'which is kept), imports examples/sample-store.jsonl (a small company\'s people, customers,',
-    'projects, tasks, tickets and notes), scans the projects, marks a blocked task done and reads',
-    'the task as of the import txn (time travel), verifies every checksum and tree invariant and',
-    'prints statistics. With --json prints one summary object. Exits 1 if verify finds a problem.',
+    'Creates a database (a temporary directory removed afterwards, or --db DIR, kept), imports',
+    'examples/sample-store.jsonl (a small company\'s people, projects, tasks, decisions and notes),',
+    'lets the cartridges index it (progress bar), moves one task on in two commits, then asks eight',
+    'questions and prints for each the plan, the cited results and the answer; the last one is',
+    'asked as of the import (time travel). Offline by default; set LIVINGDB_MODEL to use a model.',
+    'Ends with verify. --json prints one summary object. Exits 1 if verify finds a problem.',
   ].join('\n'),
   positionals: [],
-  options: [{ name: 'sample', type: 'string', valueName: 'FILE', description: 'Import FILE instead of the bundled sample (its time-travel step needs tasks/T-1006).' }],
-  examples: ['livingdb demo', 'npm run demo -- --db ./demo-data', 'livingdb demo --json | jq .timeTravel'],
+  options: [{ name: 'sample', type: 'string', valueName: 'FILE', description: 'Import FILE instead of the bundled sample (the time-travel question needs tasks/T-1006).' }],
+  examples: ['livingdb demo', 'npm run demo -- --db ./demo-data', 'LIVINGDB_MODEL=ollama:llama3.2 livingdb demo', 'livingdb demo --json | jq ".questions[] | {question, answer: .answer.text}"'],
   async run(context) {
     const explicit = stringOption(context, 'db') !== undefined
     const path = explicit ? context.databasePath : mkdtempSync(join(tmpdir(), 'livingdb-demo-'))
@@ -37,12 +65,6 @@ const demoCommand: CommandDefinition = {
     }
   },
 }
-
-/** The versions the demo writes for {@link TIME_TRAVEL_KEY}, one transaction each (the sample's story: the card export arrives, then the import succeeds). */
-const TASK_UPDATES: readonly { readonly status: string; readonly note: string; readonly on: string }[] = [
-  { status: 'in_progress', note: 'Chargebee released the PCI card export; import into Stripe scheduled for 2026-03-04.', on: '2026-03-02' },
-  { status: 'done', note: 'Stripe imported 398 of 401 saved cards; the three failures are expired cards.', on: '2026-03-04' },
-]
 
 interface TaskVersion {
   readonly txnId: number
@@ -57,99 +79,108 @@ async function runDemo(context: CommandContext, path: string, temporary: boolean
     if (!context.json) output.line(text)
   }
   say(`livingdb demo: database in ${path}${temporary ? ' (temporary, removed at the end; pass --db DIR to keep it)' : ''}`)
-
-  const database = await open({ path, durability: 'group' })
-  let imported: ImportSummary
-  let scanned: { key: string; name: unknown; status: unknown; dueOn: unknown }[]
-  let versions: TaskVersion[]
-  let commits: { txnId: number; origin: string; ops: { type: string; key: string }[] }[]
+  const db = await open({ path, durability: 'group', timeTravelTxns: 64 })
+  let summary: Record<string, unknown>
   try {
-    say()
-    say(`1. import ${sample}`)
-    imported = await importJsonl({ target: database.keyspace(DEFAULT_KEYSPACE), file: sample, progress: output.progress({ label: 'import', unit: 'bytes' }) })
-    if (imported.lastTxnId === undefined) throw new LivingDbError('IMPORT_INVALID', `The sample ${sample} holds no records. Pass a JSONL file with {"key", "value"} lines to --sample.`)
-    say(`   ${imported.imported} records in ${imported.batches} transaction${imported.batches === 1 ? '' : 's'} (up to txn ${imported.lastTxnId})`)
+    const session = await openAskSession({ db, databasePath: path, env: context.io.env })
+    try {
+      say()
+      say(`1. import ${sample}`)
+      const imported: ImportSummary = await importJsonl({ target: db.keyspace(DEFAULT_KEYSPACE), file: sample, batchSize: 50, progress: output.progress({ label: 'import', unit: 'bytes' }) })
+      if (imported.lastTxnId === undefined) throw new LivingDbError('IMPORT_INVALID', `The sample ${sample} holds no records. Pass a JSONL file with {"key", "value"} lines to --sample.`)
+      say(`   ${imported.imported} records in ${imported.batches} commits (the last is txn ${imported.lastTxnId})`)
 
-    say()
-    say(`2. scan --prefix ${SCAN_PREFIX}`)
-    scanned = []
-    for (const { key, value } of database.scan({ prefix: SCAN_PREFIX })) {
-      const record = isObject(value) ? value : {}
-      scanned.push({ key: String(key), name: record.name, status: record.status, dueOn: record.dueOn })
-    }
-    for (const row of scanned) say(`   ${row.key.padEnd(36)} ${String(row.status).padEnd(12)} due ${String(row.dueOn)}  ${String(row.name)}`)
+      say()
+      say('2. index: plugins and cartridges follow the commit stream')
+      await session.idle(output.progress({ label: 'indexing' }))
+      const pluginStatus = await session.plugins.status()
+      for (const plugin of pluginStatus) say(`   plugin    ${plugin.name.padEnd(22)} ${plugin.state}, ${plugin.sandboxed ? 'sandboxed' : 'worker thread'}, ${plugin.modelSpend.calls} model calls`)
+      const indexes = session.attached.status().map(status => ({ name: status.name, version: status.version, state: status.state, cursor: status.cursor, stats: session.attached.get(status.name).stats() }))
+      for (const index of indexes) say(`   cartridge ${index.name.padEnd(22)} ${clip(JSON.stringify(index.stats), 80)}`)
+      say(`   everything indexed through txn ${db.txnId}`)
+      say(`   model: ${session.model === undefined ? 'offline (rule-based planner, extractive answers; set LIVINGDB_MODEL to use a model)' : session.modelId}`)
+      const indexedTxn = db.txnId
 
-    say()
-    say(`3. time travel: ${TIME_TRAVEL_KEY} changes in ${TASK_UPDATES.length} commits; readAt() reads every version`)
-    versions = await updateTask(database, imported.lastTxnId)
-    for (const version of versions) say(`   readAt(${version.txnId})`.padEnd(16) + ` status ${JSON.stringify(version.status).padEnd(14)} ${String(version.note)}`)
-    say(`   get()`.padEnd(16) + ` status ${JSON.stringify(versions.at(-1)!.status)} (the latest commit)`)
+      say()
+      say(`3. the story moves on: ${TIME_TRAVEL_KEY} changes in ${TASK_UPDATES.length} commits`)
+      const versions = await updateTask(db, indexedTxn)
+      for (const version of versions) say(`   txn ${String(version.txnId).padEnd(4)} status ${JSON.stringify(version.status).padEnd(14)} ${String(version.note)}`)
+      await session.idle()
 
-    say()
-    say(`4. commit stream: log --from ${imported.lastTxnId + 1}`)
-    commits = []
-    const last = database.stats().txnId
-    for await (const commit of database.commits({ from: imported.lastTxnId + 1 })) {
-      commits.push({ txnId: commit.txnId, origin: commit.origin, ops: commit.ops.map(op => ({ type: op.type, key: String(op.key) })) })
-      say(`   txn ${commit.txnId}  ${new Date(commit.timestamp).toISOString()}  ${commit.origin}  ${commit.ops.map(op => `${op.type} ${String(op.key)}`).join(', ')}`)
-      if (commit.txnId >= last) break
+      say()
+      say(`4. ask ${QUESTIONS.length} questions (relative times count from ${DEMO_NOW.slice(0, 10)})`)
+      const questions = await askQuestions({ context, session, asOfTxn: indexedTxn, say })
+      summary = {
+        database: { path, temporary },
+        model: session.model === undefined ? 'offline' : session.modelId,
+        import: imported,
+        plugins: pluginStatus.map(plugin => ({ name: plugin.name, version: plugin.version, state: plugin.state, position: plugin.position, lag: plugin.lag })),
+        indexes,
+        timeTravel: { key: TIME_TRAVEL_KEY, versions },
+        questions,
+      }
+    } finally {
+      await session.close()
     }
   } finally {
-    await database.close()
+    await db.close()
   }
 
   say()
   say('5. verify')
-  const verified: VerifyReport = await verifyDatabase({ path, progress: output.progress({ label: 'verify' }) })
-  for (const line of formatVerifyReport(verified)) say(`   ${line}`)
-
-  const stats = await withStats(path)
-  say()
-  say('6. stats (all counters: livingdb stats)')
-  for (const line of formatStats(pick(stats, ['txnId', 'keyspaces', 'pageSize', 'pages', 'fileBytes', 'log']))) say(`   ${line}`)
-
+  const verified = await verifyDatabase({ path, progress: output.progress({ label: 'verify' }) })
+  say(`   ${verified.ok ? 'OK' : `${verified.problems.length} problem(s): ${verified.problems.map(problem => problem.code).join(', ')}`}`)
   if (context.json) {
-    output.json({ database: { path, temporary }, import: imported, scan: { prefix: SCAN_PREFIX, records: scanned }, timeTravel: { key: TIME_TRAVEL_KEY, versions }, commits, verify: verified, stats })
-  } else {
+    output.json({ ...summary, verify: { ok: verified.ok, problems: verified.problems } })
+  } else if (verified.ok) {
     say()
-    if (!verified.ok) say('verify found problems (see above).')
-    else if (temporary) say('Done. To keep a database to explore: npm run demo -- --db ./demo-data, then npx livingdb kv scan --prefix notes/ --limit 5 --db ./demo-data')
-    else say(`Done. Explore: npx livingdb kv scan --prefix notes/ --limit 5 --db ${path}; npx livingdb log --from 0 --limit 3 --db ${path}`)
+    say(temporary ? 'Done. Keep a database to explore: npm run demo -- --db ./demo-data, then npx livingdb ask "open tasks for the EU region" --db ./demo-data' : `Done. Explore: npx livingdb ask "open tasks for the EU region" --db ${path}; npx livingdb serve --db ${path}`)
   }
   return verified.ok ? 0 : 1
 }
 
-/** Writes {@link TASK_UPDATES} one commit each, then reads every version back with `readAt`. */
-async function updateTask(database: Awaited<ReturnType<typeof open>>, importTxnId: number): Promise<TaskVersion[]> {
-  if (!isObject(database.get(TIME_TRAVEL_KEY))) {
-    throw new LivingDbError('KEY_NOT_FOUND', `The demo's time-travel step needs ${TIME_TRAVEL_KEY} (an object with a "status") in the sample. Use the bundled sample, or add that record to your --sample file.`)
+async function askQuestions(args: { readonly context: CommandContext; readonly session: AskSession; readonly asOfTxn: number; readonly say: (text?: string) => void }): Promise<unknown[]> {
+  const answered: unknown[] = []
+  for (const [index, entry] of QUESTIONS.entries()) {
+    const asOf = entry.asOfBefore === true ? args.asOfTxn : undefined
+    const result: AskResult = await args.session.ask(entry.question, { answer: true, limit: 5, now: DEMO_NOW, ...(asOf === undefined ? {} : { asOf }) })
+    args.say()
+    args.say(`[${index + 1}/${QUESTIONS.length}] ${entry.question}${asOf === undefined ? '' : `   (as of txn ${asOf}, before the story moved on: time travel)`}`)
+    for (const line of formatAskResult(result, { maxResults: 3, indent: '   ' })) args.say(line)
+    const safe = jsonSafe(result) as AskResult
+    answered.push({
+      question: entry.question,
+      ...(asOf === undefined ? {} : { asOf }),
+      txnId: result.txnId,
+      plan: result.plan,
+      planText: renderPlan(result.plan),
+      results: safe.results,
+      ...(result.answer === undefined ? {} : { answer: result.answer }),
+      warnings: result.warnings,
+      totalMs: result.timings.totalMs,
+    })
+  }
+  return answered
+}
+
+/** Writes {@link TASK_UPDATES} one commit each; returns every version with its txn. */
+async function updateTask(db: Database, importTxnId: number): Promise<TaskVersion[]> {
+  if (!isObject(db.get(TIME_TRAVEL_KEY))) {
+    throw new LivingDbError('KEY_NOT_FOUND', `The demo's time-travel question needs ${TIME_TRAVEL_KEY} (an object with a "status") in the sample. Use the bundled sample, or add that record to your --sample file.`)
   }
   const txnIds = [importTxnId]
   for (const update of TASK_UPDATES) {
-    const current = database.get(TIME_TRAVEL_KEY) as Record<string, JsonValue>
-    const { txnId } = await database.write(tx => {
-      tx.put(TIME_TRAVEL_KEY, { ...current, status: update.status, statusNote: update.note, updatedOn: update.on })
+    const current = db.get(TIME_TRAVEL_KEY) as Record<string, JsonValue>
+    const { txnId } = await db.write(transaction => {
+      transaction.put(TIME_TRAVEL_KEY, { ...current, status: update.status, statusNote: update.note, updatedOn: update.on })
     })
     txnIds.push(txnId)
   }
   return txnIds.map(txnId => {
-    const value = database.readAt(txnId, snapshot => snapshot.get(TIME_TRAVEL_KEY))
+    const value = db.readAt(txnId, snapshot => snapshot.get(TIME_TRAVEL_KEY))
     const record = isObject(value) ? value : {}
     return { txnId, status: record.status, note: record.statusNote ?? record.description }
   })
-}
-
-function pick(stats: Readonly<Record<string, unknown>>, names: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(names.filter(name => name in stats).map(name => [name, stats[name]]))
-}
-
-async function withStats(path: string): Promise<Record<string, unknown>> {
-  const database = await open({ path, durability: 'strict' })
-  try {
-    return readStats(database)
-  } finally {
-    await database.close()
-  }
 }
 
 function bundledSample(): string {
@@ -158,6 +189,10 @@ function bundledSample(): string {
     throw new LivingDbError('IMPORT_INVALID', `The bundled sample ${file} is missing from this installation. Pass --sample FILE, or run the demo from a clone of the repository.`, { details: { file } })
   }
   return file
+}
+
+function clip(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length - 1)}…`
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -36,7 +36,7 @@ describe('livingdb tokens', () => {
 })
 
 describe('livingdb serve', () => {
-  it('serves the database until interrupted, accepting tokens created while it runs', async () => {
+  it('serves the database and its questions until interrupted, accepting tokens created while it runs', async () => {
     expect((await runInProcess(['kv', 'put', 'notes/1', '{"text": "hello"}', '--db', db])).exitCode).toBe(0)
     const controller = new AbortController()
     let announce: (url: string) => void = () => {}
@@ -57,6 +57,11 @@ describe('livingdb serve', () => {
     const response = await fetch(`${url}/v1/kv/notes/1`, { headers: { authorization: `Bearer ${token}` } })
     expect(await response.json()).toMatchObject({ key: 'notes/1', value: { text: 'hello' } })
     expect((await fetch(`${url}/v1/kv/notes/1`)).status).toBe(401)
+    const asked = await fetch(`${url}/v1/ask`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ question: 'hello', limit: 3 }) })
+    expect(asked.status).toBe(200)
+    const answer = (await asked.json()) as { plan: unknown; results: { key: string }[] }
+    expect(answer.plan).toBeDefined()
+    expect(answer.results.map(result => result.key)).toContain('notes/1')
     controller.abort()
     const run = await running
     expect(run.exitCode).toBe(0)

@@ -2,6 +2,7 @@ import { LivingDbError } from '../../errors/index.js'
 import { open } from '../../index.js'
 import { DEFAULT_LIMITS, DEFAULT_PORT, startServer, TokenStore } from '../../server/index.js'
 import { integerOption, stringOption, type CommandContext, type CommandDefinition } from '../command.js'
+import { openAskSession, type AskSession } from './ask-session.js'
 
 const serveCommand: CommandDefinition = {
   path: ['serve'],
@@ -29,11 +30,15 @@ const serveCommand: CommandDefinition = {
 async function serve(context: CommandContext): Promise<number> {
   const rate = integerOption(context, 'rate-limit') ?? 20
   const db = await open({ path: context.databasePath, durability: 'group' })
+  let session: AskSession | undefined
   try {
+    session = await openAskSession({ db, databasePath: context.databasePath, env: context.io.env, progress: context.output.progress({ label: 'indexing' }) })
     const tokens = new TokenStore({ databasePath: context.databasePath })
     const server = await startServer({
       db,
       tokens,
+      ask: session.askFunction,
+      protectedKeyspaces: session.cartridges.flatMap(cartridge => cartridge.keyspaces),
       host: stringOption(context, 'host') ?? '127.0.0.1',
       port: integerOption(context, 'port') ?? DEFAULT_PORT,
       rateLimit: rate === 0 ? false : { requestsPerSecond: rate, burst: rate * 2 },
@@ -45,12 +50,11 @@ async function serve(context: CommandContext): Promise<number> {
     })
     try {
       if (context.json) {
-        context.output.json({ url: server.url, host: server.host, port: server.port, database: context.databasePath, tokens: tokens.list().length, ask: false })
+        context.output.json({ url: server.url, host: server.host, port: server.port, database: context.databasePath, tokens: tokens.list().length, ask: true, model: session.model === undefined ? 'offline' : session.modelId })
       } else {
         context.output.line(`livingdb serve: listening on ${server.url} (database ${context.databasePath}); Ctrl-C stops`)
         context.output.note(`API description: ${server.url}/v1/openapi.json`)
         if (tokens.list().length === 0) context.output.note(`No API tokens yet: create one with \`livingdb tokens create --scope read --db ${context.databasePath}\`.`)
-        context.output.note('POST /v1/ask is unavailable: no question planner is built into this installation.')
       }
       await waitForAbort(context.io.signal)
       context.output.note('livingdb serve: stopping')
@@ -61,6 +65,7 @@ async function serve(context: CommandContext): Promise<number> {
     if (LivingDbError.isInstance(error) || !isAddressInUse(error)) throw error
     throw new LivingDbError('INVALID_ARGUMENT', `Port ${integerOption(context, 'port') ?? DEFAULT_PORT} is already in use. Pass another --port (0 picks a free one).`, { cause: error })
   } finally {
+    await session?.close()
     await db.close()
   }
   return 0
