@@ -1,4 +1,5 @@
 import type { CommandDefinition } from '../command.js'
+import { ASK_COMMANDS } from './ask.js'
 import { AUDIT_COMMANDS } from './audit.js'
 import { CARTRIDGES_COMMANDS } from './cartridges.js'
 import { DEMO_COMMANDS } from './demo.js'
@@ -27,6 +28,7 @@ export const ALL_COMMANDS: readonly CommandDefinition[] = [
   ...PLUGINS_COMMANDS,
   ...LLM_COMMANDS,
   ...AUDIT_COMMANDS,
+  ...ASK_COMMANDS,
   ...SERVE_COMMANDS,
   ...TOKENS_COMMANDS,
   ...DEMO_COMMANDS,
