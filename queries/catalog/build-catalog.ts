@@ -113,7 +113,9 @@ export function buildCatalog(args: BuildCatalogArgs): Catalog {
   const options = { sampleSize: args.sampleSize ?? 200, countLimit: args.countLimit ?? 20_000, maxPrefixes: args.maxPrefixes ?? 200 }
   const cartridges = args.cartridges ?? []
   const catalog = args.db.read((snapshot): Catalog => {
-    const excluded = new Set([...cartridges.flatMap((cartridge) => cartridge.keyspaces), ...recordedCartridgeKeyspaces(snapshot)])
+    // Cartridge keyspaces, and keyspaces plugins derive for cartridges (embeddings, extractions), are not app data.
+    const derivedSources = cartridges.filter((cartridge) => ['vectors', 'entities', 'relationships'].includes(cartridgeRole(cartridge))).flatMap((cartridge) => cartridge.sources.map((source) => source.keyspace)).filter((name) => name !== 'default')
+    const excluded = new Set([...cartridges.flatMap((cartridge) => cartridge.keyspaces), ...recordedCartridgeKeyspaces(snapshot), ...derivedSources])
     const keyspaces: CatalogKeyspace[] = []
     let earliestDate: string | null = null
     let latestDate: string | null = null

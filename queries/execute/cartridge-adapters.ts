@@ -19,13 +19,21 @@ const QUERY_NAMES: Partial<Record<CartridgeRole, readonly string[]>> = {
 
 type JsonSchemaObject = { readonly properties?: Record<string, { readonly type?: unknown }>; readonly required?: readonly string[] }
 
+const schemas = new WeakMap<object, JsonSchemaObject>()
+
+/** The JSON Schema of a query's input (converted once per operation: conversion is slow). */
 function schemaOf(cartridge: Cartridge, name: string): JsonSchemaObject {
   const query = cartridge.queries.find((item) => item.name === name)!
-  try {
-    return z.toJSONSchema(query.input, { io: 'input', unrepresentable: 'any' }) as JsonSchemaObject
-  } catch {
-    return {}
+  let schema = schemas.get(query)
+  if (schema === undefined) {
+    try {
+      schema = z.toJSONSchema(query.input, { io: 'input', unrepresentable: 'any' }) as JsonSchemaObject
+    } catch {
+      schema = {}
+    }
+    schemas.set(query, schema)
   }
+  return schema
 }
 
 function dimensionsOf(cartridge: Cartridge): number | undefined {
@@ -59,13 +67,14 @@ function numberOf(item: Record<string, unknown>): number {
 }
 
 function keyOf(item: Record<string, unknown>): string | undefined {
-  for (const field of ['key', 'sourceKey', 'recordKey', 'source']) if (typeof item[field] === 'string') return item[field] as string
+  for (const field of ['sourceKey', 'recordKey', 'key', 'source']) if (typeof item[field] === 'string') return item[field] as string
   return undefined
 }
 
 /** Turns a query's output into hits: `[{ key, score }]`, or entities with `mentions: [{ sourceKey }]`. */
 export function hitsFromOutput(output: unknown): CartridgeHit[] {
-  const items = Array.isArray(output) ? output : Array.isArray((output as { results?: unknown })?.results) ? (output as { results: unknown[] }).results : output === null || output === undefined ? [] : [output]
+  const listed = (output as { results?: unknown; hits?: unknown } | null | undefined)
+  const items = Array.isArray(output) ? output : Array.isArray(listed?.hits) ? (listed!.hits as unknown[]) : Array.isArray(listed?.results) ? (listed!.results as unknown[]) : output === null || output === undefined ? [] : [output]
   const hits: CartridgeHit[] = []
   for (const raw of items) {
     if (typeof raw !== 'object' || raw === null) continue
@@ -80,7 +89,8 @@ export function hitsFromOutput(output: unknown): CartridgeHit[] {
       continue
     }
     const key = keyOf(item)
-    if (key !== undefined) hits.push({ key, score, ...(typeof item.keyspace === 'string' ? { keyspace: item.keyspace } : {}) })
+    const keyspace = typeof item.sourceKeyspace === 'string' ? item.sourceKeyspace : typeof item.keyspace === 'string' ? item.keyspace : undefined
+    if (key !== undefined) hits.push({ key, score, ...(keyspace === undefined ? {} : { keyspace }) })
   }
   return hits
 }
@@ -91,6 +101,7 @@ export function hitsFromOutput(output: unknown): CartridgeHit[] {
  * Undefined (with a warning) when the cartridge has no operation this can call.
  */
 export function searchCartridgeHits(context: ExecutionContext, cartridge: Cartridge, role: CartridgeRole, args: { readonly text: string; readonly limit: number; readonly prefix?: string | undefined }): CartridgeHit[] | undefined {
+  if (role === 'entities' && context.queryName(cartridge, ['lookup']) !== undefined && context.queryName(cartridge, ['mentions']) !== undefined) return entityMentionHits(context, cartridge, args)
   const name = context.queryName(cartridge, QUERY_NAMES[role] ?? [])
   const input = name === undefined ? undefined : buildInput(cartridge, name, { text: args.text, limit: args.limit, ...(args.prefix === undefined ? {} : { prefix: args.prefix }) })
   if (name === undefined || input === undefined) {
@@ -99,4 +110,25 @@ export function searchCartridgeHits(context: ExecutionContext, cartridge: Cartri
   }
   const hits = hitsFromOutput(context.query(cartridge, name, input))
   return args.prefix === undefined ? hits : hits.filter((hit) => hit.key.startsWith(args.prefix!))
+}
+
+/**
+ * The records that mention the entities a name resolves to, through an entities
+ * cartridge's `lookup` (name → entity ids with a match score) and `mentions` (entity id →
+ * source records). Each record scores its entity's match score times the mention's confidence.
+ */
+function entityMentionHits(context: ExecutionContext, cartridge: Cartridge, args: { readonly text: string; readonly limit: number; readonly prefix?: string | undefined }): CartridgeHit[] {
+  const entities = context.query(cartridge, 'lookup', { name: args.text, limit: 3 }) as { id: string; score?: number }[]
+  const best = new Map<string, CartridgeHit>()
+  for (const entity of entities) {
+    const mentions = context.query(cartridge, 'mentions', { id: entity.id, limit: args.limit }) as { sourceKeyspace: string; sourceKey: string; confidence?: number }[]
+    for (const mention of mentions) {
+      if (args.prefix !== undefined && !mention.sourceKey.startsWith(args.prefix)) continue
+      const score = (entity.score ?? 1) * (mention.confidence ?? 1)
+      const id = `${mention.sourceKeyspace}\u0000${mention.sourceKey}`
+      const existing = best.get(id)
+      if (existing === undefined || existing.score < score) best.set(id, { key: mention.sourceKey, keyspace: mention.sourceKeyspace, score })
+    }
+  }
+  return [...best.values()].sort((left, right) => right.score - left.score || (left.key < right.key ? -1 : 1)).slice(0, args.limit)
 }

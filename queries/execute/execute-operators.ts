@@ -24,7 +24,8 @@ export function executeTraverse(context: ExecutionContext, node: TraverseNode, i
   const found = new Map<string, Candidate>()
   if (node.includeInput) for (const item of input) found.set(candidateId(item), item)
   const graph = context.cartridge('relationships', node.cartridge)
-  const neighboursQuery = graph === undefined ? undefined : context.queryName(graph, ['neighbors', 'neighbours', 'edges'])
+  // A graph cartridge serves traverse only when its neighbour query takes a record key (an entity graph is reached through entityLookup instead).
+  const neighboursQuery = graph === undefined ? undefined : graph.queries.find((query) => ['neighbors', 'neighbours', 'edges'].includes(query.name) && query.input.safeParse({ key: 'probe' }).success)?.name
   let frontier = input
   for (let hop = 1; hop <= node.depth && frontier.length > 0; hop++) {
     const next: Candidate[] = []

@@ -5,6 +5,7 @@ import { nameTable, resolveName } from './name-table.js'
 import { referenceIndex } from './reference-index.js'
 import { scanTermSearch } from './scan-term-search.js'
 import { searchCartridgeHits, type CartridgeHit } from './cartridge-adapters.js'
+import type { Cartridge } from '../../cartridges/spec/index.js'
 
 /** Reads the named keys (missing keys are skipped). */
 export function executeGet(context: ExecutionContext, node: GetNode): Candidate[] {
@@ -30,6 +31,13 @@ export function executeScan(context: ExecutionContext, node: ScanNode): Candidat
   return found
 }
 
+/** The data keyspace results of a cartridge live in: its source keyspace when it holds data (the catalog lists it), else the first data keyspace. */
+function resultKeyspace(context: ExecutionContext, cartridge: Cartridge): string {
+  const source = context.sourceKeyspace(cartridge)
+  const data = context.catalog.keyspaces.map((space) => space.name)
+  return data.includes(source) || data.length === 0 ? source : data[0]!
+}
+
 function fromHits(hits: readonly CartridgeHit[], keyspace: string, source: string): Candidate[] {
   return hits.map((hit) => candidate({ keyspace: hit.keyspace ?? keyspace, key: hit.key, score: hit.score, source }))
 }
@@ -50,7 +58,7 @@ export function executeVectorSearch(context: ExecutionContext, node: VectorSearc
   const vectors = context.cartridge('vectors', node.cartridge)
   if (vectors !== undefined) {
     const hits = searchCartridgeHits(context, vectors, 'vectors', { text: node.text, limit: node.limit, prefix: node.prefix })
-    if (hits !== undefined) return { candidates: fromHits(hits, context.sourceKeyspace(vectors), `vectorSearch:${vectors.name}`), servedBy: vectors.name }
+    if (hits !== undefined) return { candidates: fromHits(hits, resultKeyspace(context, vectors), `vectorSearch:${vectors.name}`), servedBy: vectors.name }
   }
   context.warn('QUERY_FALLBACK', 'No usable vectors cartridge is attached: "similar to" used full-text search instead. Attach a vectors cartridge (fed by the embedder plugin) for semantic search.')
   const fallback = executeTopicSearch(context, { kind: 'topicSearch', query: node.text, limit: node.limit, ...(node.prefix === undefined ? {} : { prefix: node.prefix }) })
@@ -75,7 +83,7 @@ export function executeEntityLookup(context: ExecutionContext, node: EntityLooku
   if (entities !== undefined) {
     const hits = searchCartridgeHits(context, entities, 'entities', { text: node.name, limit: node.limit, prefix: node.entityPrefix })
     if (hits !== undefined) {
-      for (const item of fromHits(hits, context.sourceKeyspace(entities), `entityLookup:${entities.name}`)) add(item)
+      for (const item of fromHits(hits, resultKeyspace(context, entities), `entityLookup:${entities.name}`)) add(item)
       servedBy = entities.name
     }
   }

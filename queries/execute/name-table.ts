@@ -23,7 +23,14 @@ export function normalizeName(text: string): string {
     .trim()
 }
 
-const cache = new WeakMap<object, { txnId: number; table: NamedRecord[] }>()
+/** The named records and, per word, the records with a name containing it. */
+export interface NameTable {
+  readonly records: readonly NamedRecord[]
+  readonly byWord: ReadonlyMap<string, readonly NamedRecord[]>
+  readonly byName: ReadonlyMap<string, readonly NamedRecord[]>
+}
+
+const cache = new WeakMap<object, { txnId: number; table: NameTable }>()
 
 /** Arguments of {@link nameTable}. */
 export interface NameTableArgs {
@@ -36,10 +43,21 @@ export interface NameTableArgs {
 }
 
 /** Every named record of the catalog's small named prefixes at the snapshot (cached per version). */
-export function nameTable(args: NameTableArgs): readonly NamedRecord[] {
+export function nameTable(args: NameTableArgs): NameTable {
   const hit = cache.get(args.cacheOwner)
   if (hit !== undefined && hit.txnId === args.snapshot.txnId) return hit.table
-  const table = buildNameTable(args)
+  const records = buildNameTable(args)
+  const byWord = new Map<string, NamedRecord[]>()
+  const byName = new Map<string, NamedRecord[]>()
+  for (const record of records) {
+    for (const name of record.names) byName.set(name, [...(byName.get(name) ?? []), record])
+    for (const word of new Set(record.names.flatMap((name) => name.split(' ')))) {
+      let list = byWord.get(word)
+      if (list === undefined) byWord.set(word, (list = []))
+      list.push(record)
+    }
+  }
+  const table = { records, byWord, byName }
   cache.set(args.cacheOwner, { txnId: args.snapshot.txnId, table })
   return table
 }
@@ -93,9 +111,14 @@ export function nameMatchScore(query: string, record: NamedRecord): number {
 }
 
 /** The records `name` refers to, best first (at most `limit`). */
-export function resolveName(table: readonly NamedRecord[], name: string, options: { readonly prefix?: string; readonly limit?: number } = {}): { record: NamedRecord; score: number }[] {
+export function resolveName(table: NameTable, name: string, options: { readonly prefix?: string; readonly limit?: number } = {}): { record: NamedRecord; score: number }[] {
   const matches: { record: NamedRecord; score: number }[] = []
-  for (const record of table) {
+  const wanted = normalizeName(name)
+  const exact = (table.byName.get(wanted) ?? []).filter((record) => options.prefix === undefined || record.key.startsWith(options.prefix))
+  if (exact.length > 0) return exact.slice(0, options.limit ?? 5).map((record) => ({ record, score: 1 }))
+  // Every other match shares the query's first word with one of the record's names.
+  const first = wanted.split(' ')[0] ?? ''
+  for (const record of table.byWord.get(first) ?? []) {
     if (options.prefix !== undefined && !record.key.startsWith(options.prefix)) continue
     const score = nameMatchScore(name, record)
     if (score > 0) matches.push({ record, score })

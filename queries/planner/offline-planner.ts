@@ -88,6 +88,8 @@ export function planOffline(args: PlanOfflineArgs): Plan {
   const textPhrases: string[] = []
   const sources: { node: PlanNode; weight: number }[] = []
   const getKeys: string[] = []
+  /** Records that are the entities a question is about (not filtered on). */
+  const entityKeys: string[] = []
   const asksWho = /^\s*(who|whom|whose)\b/i.test(args.question)
   for (const entity of analysis.entities) {
     if (target !== undefined && entity.prefix === target.prefix) {
@@ -110,10 +112,10 @@ export function planOffline(args: PlanOfflineArgs): Plan {
       usedWords.add(wordStems(analysis).get(stemWord(relation.path))!)
       continue
     }
+    entityKeys.push(entity.key)
     sources.push({ node: planNodes.entityLookup({ name: entity.phrase, entityPrefix: entity.prefix }), weight: ENTITY_WEIGHT })
     textPhrases.push(entity.phrase)
   }
-  if (getKeys.length > 0) sources.unshift({ node: planNodes.get({ keyspace, keys: getKeys }), weight: 3 })
   const range = analysis.time.range
   if (range !== undefined) {
     const field = dateField(analysis, catalog)
@@ -126,7 +128,12 @@ export function planOffline(args: PlanOfflineArgs): Plan {
   const topicWords = analysis.words.filter((word) => analysis.topicWords.includes(word.text) && !usedWords.has(word.index)).map((word) => word.text)
   const text = analysis.similarTo ?? [...topicWords, ...textPhrases].join(' ').trim()
   // With other words to search for, the records linked to a name only boost the text matches: the name alone says little about "what about it".
-  if (topicWords.length === 0) for (const source of sources) if (source.node.kind === 'entityLookup') source.weight = 1
+  if (topicWords.length === 0) {
+    // A question that only names something ("who is Dana?", "T-1104"): the record that is the entity first.
+    for (const source of sources) if (source.node.kind === 'entityLookup') source.weight = 1
+    getKeys.push(...entityKeys)
+  }
+  if (getKeys.length > 0) sources.unshift({ node: planNodes.get({ keyspace, keys: [...new Set(getKeys)] }), weight: 3 })
   const prefix = analysis.target?.prefix
   const prefixOption = prefix === undefined ? {} : { prefix }
   const setBased = filters.length > 0 || analysis.count || analysis.time.changedSince !== undefined

@@ -5,7 +5,7 @@ import { createHistoryCartridge } from '../../cartridges/temporal/index.js'
 import { createTasksCartridge } from '../../cartridges/tasks/index.js'
 import { createTopicsCartridge } from '../../cartridges/topics/index.js'
 import { open, type Database, type JsonValue } from '../../core/index.js'
-import { optionalCartridges } from './optional-cartridges.js'
+import { embedAllRecords, optionalCartridges } from './optional-cartridges.js'
 
 /** One line of examples/sample-store.jsonl. */
 export interface SampleRecord {
@@ -23,8 +23,8 @@ export function readSampleRecords(): SampleRecord[] {
 }
 
 /** The built-in cartridges `ask` uses, configured for a dataset under the default keyspace. */
-export async function sampleCartridges(): Promise<Cartridge[]> {
-  return [createTopicsCartridge(), createHistoryCartridge(), createTasksCartridge(), ...(await optionalCartridges())]
+export function sampleCartridges(): Cartridge[] {
+  return [createTopicsCartridge(), createHistoryCartridge(), createTasksCartridge(), ...optionalCartridges()]
 }
 
 /** A change applied after the import, in one commit: fields merged into the record under `key`. */
@@ -55,7 +55,8 @@ export async function openSampleDatabase(args: { readonly records?: readonly Sam
       }
     })
   }
-  const cartridges = [...(args.cartridges ?? (await sampleCartridges()))]
+  await embedAllRecords(db)
+  const cartridges = [...(args.cartridges ?? sampleCartridges())]
   for (const cartridge of cartridges) await openCartridge({ db, cartridge })
   return { db, cartridges }
 }
