@@ -53,7 +53,7 @@ function entitiesIn(text: string, candidates: readonly Entity[]): Entity[] {
  * Splits one batch reply into the facts of each record. Models report each entity
  * once per batch, so an entity goes to every record that mentions its name (outside a
  * longer entity name); a topic to every record containing the phrase; a relationship to
- * every record containing both ends. Items found in no record are dropped (the model
+ * the records with a sentence naming both ends (preferring sentences with its verb). Items found in no record are dropped (the model
  * reported something the records do not say). Per record: entities are de-duplicated by
  * (type, normalised name) keeping the highest confidence and kept in reply order;
  * entities and relationships below `minConfidence` are dropped, except entities at the
@@ -73,7 +73,9 @@ export function attributeExtraction(args: { readonly texts: readonly string[]; r
     const edge = { subject: relationship.subject.trim(), predicate, object: relationship.object.trim(), confidence: round(relationship.confidence) }
     if (edge.confidence >= minConfidence && predicate !== '' && normalizeName(edge.subject) !== '' && normalizeName(edge.object) !== '') edges.push(edge)
   }
-  return texts.map((text) => {
+  const sentences = texts.map(sentencesOf)
+  const edgeRecords = new Map(edges.map((edge) => [edge, recordsOfEdge(sentences, edge)]))
+  return texts.map((text, index) => {
     const mentioned = new Set(entitiesIn(text, entities))
     const topics = new Map<string, { phrase: string; weight: number }>()
     for (const topic of output.topics) {
@@ -81,9 +83,30 @@ export function attributeExtraction(args: { readonly texts: readonly string[]; r
       const key = phrase.toLowerCase()
       if (phraseOccurrences(text, phrase).length > 0 && (topics.get(key)?.weight ?? -1) < topic.weight) topics.set(key, { phrase, weight: topic.weight })
     }
-    const recordEdges = edges.filter((edge) => phraseOccurrences(text, edge.subject).length > 0 && phraseOccurrences(text, edge.object).length > 0)
+    const recordEdges = edges.filter((edge) => edgeRecords.get(edge)!.includes(index))
     return toFacts({ entities: entities.filter((entity) => mentioned.has(entity)), topics: [...topics.values()], edges: recordEdges, minConfidence })
   })
+}
+
+/** The sentences of a text (split after `.`, `!`, `?`, `;` and at line breaks). */
+function sentencesOf(text: string): string[] {
+  return text.split(/(?<=[.!?;])\s+|\n+/).filter((sentence) => sentence.trim() !== '')
+}
+
+/**
+ * The records a relationship belongs to: those with a sentence naming both ends; when
+ * several do, those whose sentence also has the predicate's verb (its first four
+ * letters), if any has.
+ */
+function recordsOfEdge(sentences: readonly (readonly string[])[], edge: Edge): number[] {
+  const stem = edge.predicate.split(' ')[0]!.slice(0, 4)
+  const candidates: { index: number; verb: boolean }[] = []
+  sentences.forEach((list, index) => {
+    const matching = list.filter((sentence) => phraseOccurrences(sentence, edge.subject).length > 0 && phraseOccurrences(sentence, edge.object).length > 0)
+    if (matching.length > 0) candidates.push({ index, verb: matching.some((sentence) => sentence.toLowerCase().includes(stem)) })
+  })
+  const withVerb = candidates.filter((candidate) => candidate.verb)
+  return (withVerb.length > 0 ? withVerb : candidates).map((candidate) => candidate.index)
 }
 
 function toFacts(args: { readonly entities: readonly Entity[]; readonly topics: readonly { phrase: string; weight: number }[]; readonly edges: readonly Edge[]; readonly minConfidence: number }): RecordFacts {
