@@ -1,4 +1,4 @@
-import type { AskResult, Plan, PlanNode, Predicate } from '../../queries/index.js'
+import { childNodes, describeNode, type AskResult, type Plan, type PlanNode } from '../../queries/index.js'
 import { usageError } from '../argument-parser.js'
 import { flagOption, integerOption, stringOption, type CommandContext, type CommandDefinition } from '../command.js'
 import { formatKey, formatValue } from '../jsonl-record.js'
@@ -96,53 +96,9 @@ export function renderPlan(plan: Plan): string {
 }
 
 function renderNode(node: PlanNode): string {
-  switch (node.kind) {
-    case 'get':
-      return `get ${node.keys.join(', ')}`
-    case 'scan':
-      return `scan ${node.prefix ?? ''}${node.range === undefined ? '' : ` ${JSON.stringify(node.range)}`}${node.keyspace === 'default' ? '' : ` in ${node.keyspace}`}`.trimEnd()
-    case 'topicSearch':
-      return `topicSearch "${node.query}"${node.prefix === undefined ? '' : ` in ${node.prefix}`}`
-    case 'entityLookup':
-      return `entityLookup "${node.name}"`
-    case 'vectorSearch':
-      return `vectorSearch "${node.text}"${node.prefix === undefined ? '' : ` in ${node.prefix}`}`
-    case 'fuse':
-      return `fuse(${node.inputs.map(renderNode).join(' | ')})`
-    case 'filter':
-      return `${renderNode(node.input)} → filter ${node.where.map(renderPredicate).join(' and ')}`
-    case 'traverse':
-      return `${renderNode(node.input)} → traverse ${node.relation ?? 'any'} ${node.direction} ×${node.depth}`
-    case 'asOf':
-      return `${renderNode(node.input)} → asOf ${node.txnId !== undefined ? `txn ${node.txnId}` : (node.time ?? '')}`
-    case 'between':
-      return `${renderNode(node.input)} → between ${node.by} ${node.from}..${node.to}`
-    case 'aggregate':
-      return `${renderNode(node.input)} → ${node.metrics.map(metric => `${metric.op}${metric.field === undefined ? '' : `(${metric.field})`}`).join(', ')}${node.groupBy === undefined ? '' : ` by ${node.groupBy}`}`
-    case 'sort':
-      return `${renderNode(node.input)} → sort ${node.by} ${node.direction}`
-    case 'limit':
-      return `${renderNode(node.input)} → limit ${node.count}${node.offset > 0 ? ` offset ${node.offset}` : ''}`
-    case 'answer':
-      return `${renderNode(node.input)} → answer ${node.mode}`
-  }
-}
-
-function renderPredicate(predicate: Predicate): string {
-  switch (predicate.op) {
-    case 'eq':
-      return `${predicate.field} = ${JSON.stringify(predicate.value)}`
-    case 'in':
-      return `${predicate.field} in ${JSON.stringify(predicate.values)}`
-    case 'contains':
-      return `${predicate.field} contains ${JSON.stringify(predicate.value)}`
-    case 'exists':
-      return `${predicate.field} ${predicate.exists ? 'exists' : 'missing'}`
-    case 'range': {
-      const bounds = (['gte', 'gt', 'lte', 'lt'] as const).filter(bound => predicate[bound] !== undefined).map(bound => `${{ gte: '>=', gt: '>', lte: '<=', lt: '<' }[bound]} ${JSON.stringify(predicate[bound])}`)
-      return `${predicate.field} ${bounds.join(' and ')}`
-    }
-  }
+  if (node.kind === 'fuse') return `fuse(${node.inputs.map(renderNode).join(' | ')})`
+  const inputs = childNodes(node)
+  return inputs.length === 0 ? describeNode(node) : `${renderNode(inputs[0]!)} → ${describeNode(node)}`
 }
 
 /** Where a result came from: the plan steps that found it, the txn that wrote it, a snippet when there is one. */

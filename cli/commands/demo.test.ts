@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { runInProcess, temporaryDirectory } from '../test-support/run-in-process.js'
+import { runInProcess, useTemporaryDatabase } from '../test-support/run-in-process.js'
 
 interface DemoQuestion {
   readonly question: string
@@ -10,15 +10,11 @@ interface DemoQuestion {
   readonly answer?: { readonly text: string }
 }
 
-let directory: ReturnType<typeof temporaryDirectory>
-beforeEach(() => {
-  directory = temporaryDirectory()
-})
-afterEach(() => directory.remove())
+const temporary = useTemporaryDatabase({ beforeEach, afterEach })
 
 describe('livingdb demo', () => {
   it('imports the sample, indexes it and answers eight questions, one as of the past (--json)', async () => {
-    const run = await runInProcess(['demo', '--db', `${directory.path}/db`, '--json'])
+    const run = await runInProcess(['demo', '--db', temporary.db, '--json'])
     expect(run.stderr).toBe('')
     expect(run.exitCode).toBe(0)
     const summary = JSON.parse(run.stdout) as { import: { imported: number; lastTxnId: number }; indexes: { name: string }[]; questions: DemoQuestion[]; timeTravel: { versions: { status: string }[] }; verify: { ok: boolean }; model: string }
