@@ -10,8 +10,10 @@ import { createPluginHost } from './create-plugin-host.js'
 const SEED = Number(process.env.LIVINGDB_TEST_SEED ?? 20261124)
 const DIRECTORIES = Number(process.env.LIVINGDB_EXACTLY_ONCE_DIRS ?? 4)
 const KILLS_PER_DIRECTORY = Number(process.env.LIVINGDB_EXACTLY_ONCE_KILLS ?? 4)
+const SANDBOX_DIRECTORIES = Number(process.env.LIVINGDB_EXACTLY_ONCE_SANDBOX_DIRS ?? 2)
 const CHILD = fileURLToPath(new URL('./test-support/exactly-once-child.ts', import.meta.url))
 const COUNTER = new URL('./test-support/fixtures/counting-plugin.ts', import.meta.url)
+const SANDBOXED_COUNTER = { module: new URL('../sandbox/test-support/fixtures/counting-package/index.js', import.meta.url), trusted: false }
 const root = mkdtempSync(join(tmpdir(), 'livingdb-exactly-once-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
@@ -27,9 +29,9 @@ function random(seed: number): () => number {
 }
 
 /** Runs the child until it printed "ready", waits `delayMs` more, then kill -9s it. */
-function runAndKill(path: string, firstItem: number, delayMs: number): Promise<void> {
+function runAndKill(path: string, firstItem: number, delayMs: number, sandbox: boolean): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, path, String(firstItem)], { stdio: ['ignore', 'pipe', 'pipe'], cwd: fileURLToPath(new URL('../../', import.meta.url)) })
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, path, String(firstItem), ...(sandbox ? ['sandbox'] : [])], { stdio: ['ignore', 'pipe', 'pipe'], cwd: fileURLToPath(new URL('../../', import.meta.url)) })
     let stderr = ''
     let killed = false
     child.stderr.on('data', (chunk) => (stderr += String(chunk)))
@@ -46,11 +48,11 @@ function runAndKill(path: string, firstItem: number, delayMs: number): Promise<v
   })
 }
 
-async function verify(path: string): Promise<{ items: number; backlog: number }> {
+async function verify(path: string, sandbox: boolean): Promise<{ items: number; backlog: number }> {
   const db = await open({ path, durability: 'strict' })
   try {
     const countedBeforeCatchUp = (db.keyspace('counter').get('total') as number | undefined) ?? 0
-    const host = await createPluginHost({ db, plugins: [COUNTER], onLog: () => {} })
+    const host = await createPluginHost({ db, plugins: [sandbox ? SANDBOXED_COUNTER : COUNTER], onLog: () => {} })
     await host.idle()
     await host.close()
     const appTxnIds = new Set<number>()
@@ -70,32 +72,41 @@ async function verify(path: string): Promise<{ items: number; backlog: number }>
   }
 }
 
-describe('exactly-once effects across kill -9', () => {
-  it(`counts every commit once after ${DIRECTORIES * KILLS_PER_DIRECTORY} random kills (seed ${SEED})`, async () => {
-    const next = random(SEED)
-    let totalItems = 0
-    const backlogs: number[] = []
-    for (let directory = 0; directory < DIRECTORIES; directory++) {
-      const path = join(root, `trial-${directory}`)
-      let firstItem = 0
-      for (let kill = 0; kill < KILLS_PER_DIRECTORY; kill++) {
-        const delayMs = Math.floor(next() * 400)
-        try {
-          await runAndKill(path, firstItem, delayMs)
-        } catch (error) {
-          throw new Error(`trial ${directory}/${kill} (seed ${SEED}, delay ${delayMs} ms): ${(error as Error).message}`)
-        }
-        firstItem += 100_000
-      }
+/** Kills the engine process at random moments, then checks every app commit was counted exactly once. */
+async function killTrials(args: { readonly directories: number; readonly sandbox: boolean; readonly label: string }): Promise<void> {
+  const next = random(SEED + (args.sandbox ? 1 : 0))
+  let totalItems = 0
+  const backlogs: number[] = []
+  for (let directory = 0; directory < args.directories; directory++) {
+    const path = join(root, `${args.label}-${directory}`)
+    let firstItem = 0
+    for (let kill = 0; kill < KILLS_PER_DIRECTORY; kill++) {
+      const delayMs = Math.floor(next() * 400)
       try {
-        const { items, backlog } = await verify(path)
-        totalItems += items
-        backlogs.push(backlog)
+        await runAndKill(path, firstItem, delayMs, args.sandbox)
       } catch (error) {
-        throw new Error(`exactly-once violated in trial ${directory} (seed ${SEED}; rerun with LIVINGDB_TEST_SEED=${SEED}): ${(error as Error).message}`)
+        throw new Error(`${args.label} trial ${directory}/${kill} (seed ${SEED}, delay ${delayMs} ms): ${(error as Error).message}`)
       }
+      firstItem += 100_000
     }
-    expect(totalItems).toBeGreaterThan(0)
-    console.info(`exactly-once: ${DIRECTORIES * KILLS_PER_DIRECTORY} kills, ${totalItems} app commits, uncounted at the last kill per directory: ${backlogs.join(', ')}`)
-  })
+    try {
+      const { items, backlog } = await verify(path, args.sandbox)
+      totalItems += items
+      backlogs.push(backlog)
+    } catch (error) {
+      throw new Error(`exactly-once violated in ${args.label} trial ${directory} (seed ${SEED}; rerun with LIVINGDB_TEST_SEED=${SEED}): ${(error as Error).message}`)
+    }
+  }
+  expect(totalItems).toBeGreaterThan(0)
+  console.info(`exactly-once (${args.label}): ${args.directories * KILLS_PER_DIRECTORY} kills, ${totalItems} app commits, uncounted at the last kill per directory: ${backlogs.join(', ')}`)
+}
+
+describe('exactly-once effects across kill -9', () => {
+  it(`counts every commit once after ${DIRECTORIES * KILLS_PER_DIRECTORY} random kills, worker plugin (seed ${SEED})`, async () => {
+    await killTrials({ directories: DIRECTORIES, sandbox: false, label: 'worker' })
+  }, 240_000)
+
+  it(`counts every commit once after ${SANDBOX_DIRECTORIES * KILLS_PER_DIRECTORY} random kills, sandboxed plugin (seed ${SEED})`, async () => {
+    await killTrials({ directories: SANDBOX_DIRECTORIES, sandbox: true, label: 'sandbox' })
+  }, 240_000)
 })

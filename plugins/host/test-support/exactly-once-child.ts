@@ -3,14 +3,16 @@
  * database, starts the plugin host with the counting plugin, prints "ready", then writes
  * `item/<n>` commits in bursts until the parent kills it.
  *
- * Usage: node --import tsx exactly-once-child.ts <dbPath> <firstItem>
+ * Usage: node --import tsx exactly-once-child.ts <dbPath> <firstItem> [sandbox]
+ * With `sandbox`, the counter is the JavaScript package of plugins/sandbox, run untrusted.
  */
 import { open } from '../../../index.js'
 import { createPluginHost } from '../create-plugin-host.js'
 
-const [path, firstItemText] = process.argv.slice(2)
+const [path, firstItemText, mode] = process.argv.slice(2)
 const db = await open({ path: path!, durability: 'strict' })
-const host = await createPluginHost({ db, plugins: [new URL('./fixtures/counting-plugin.ts', import.meta.url)], onLog: () => {} })
+const plugin = mode === 'sandbox' ? { module: new URL('../../sandbox/test-support/fixtures/counting-package/index.js', import.meta.url), trusted: false } : { module: new URL('./fixtures/counting-plugin.ts', import.meta.url) }
+const host = await createPluginHost({ db, plugins: [plugin], onLog: () => {} })
 process.stdout.write('ready\n')
 let item = Number(firstItemText)
 for (;;) {
