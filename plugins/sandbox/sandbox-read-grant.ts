@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, readdirSync, realpathSync } from 'node:fs'
-import { dirname, extname, join, relative, resolve, sep } from 'node:path'
+import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { LivingDbError } from '../../errors/index.js'
 
@@ -17,10 +17,10 @@ export interface SandboxReadGrantArgs {
 
 /**
  * The one directory an untrusted plugin may read: its package (the nearest directory
- * above the module holding a `package.json`, else the module's own directory). Refuses,
- * with `PLUGIN_INVALID`, what would widen that grant: a module that is not a local
- * JavaScript file, a package directory that contains the database or is the file-system
- * root, and symbolic links leading out of the package (Node's permission model follows them).
+ * above the module holding a `package.json`). Refuses, with `PLUGIN_INVALID`, what would
+ * widen that grant: a module that is not a local JavaScript file, no package directory,
+ * a package directory that contains the database or the working directory (the app's own
+ * package), and symbolic links leading out of the package (Node's permission model follows them).
  */
 export function sandboxReadGrant(args: SandboxReadGrantArgs): string {
   if (!args.moduleUrl.startsWith('file:')) throw invalid(args.moduleUrl, 'an untrusted plugin must be a local file (file: URL or path).')
@@ -28,17 +28,20 @@ export function sandboxReadGrant(args: SandboxReadGrantArgs): string {
   if (!JAVASCRIPT.has(extname(modulePath))) {
     throw invalid(args.moduleUrl, 'the sandbox runs JavaScript only (.js, .mjs, .cjs): it cannot load TypeScript, because tsx needs a loader thread and esbuild a child process. Compile the plugin first.')
   }
-  let directory = dirname(modulePath)
-  for (let candidate = directory; ; candidate = dirname(candidate)) {
+  let directory: string | undefined
+  for (let candidate = dirname(modulePath); ; candidate = dirname(candidate)) {
     if (existsSync(join(candidate, 'package.json'))) {
       directory = candidate
       break
     }
     if (dirname(candidate) === candidate) break
   }
-  if (dirname(directory) === directory) throw invalid(args.moduleUrl, 'its package directory would be the file-system root. Put the plugin in its own directory with a package.json.')
+  if (directory === undefined || dirname(directory) === directory) throw invalid(args.moduleUrl, 'it has no package directory of its own (a directory with a package.json). Install it as a package.')
+  if (isInside(process.cwd(), directory)) {
+    throw invalid(args.moduleUrl, `its package directory ${directory} holds the working directory ${process.cwd()} (your app's own package?), which the plugin could then read. Install the plugin as its own package (e.g. under node_modules/).`)
+  }
   if (args.databasePath !== undefined) {
-    const database = resolve(args.databasePath)
+    const database = existsSync(args.databasePath) ? realpathSync(args.databasePath) : resolve(args.databasePath)
     if (isInside(database, directory)) {
       throw invalid(args.moduleUrl, `its package directory ${directory} contains the database directory ${database}, which the plugin could then read. Keep plugin packages and databases apart.`)
     }
@@ -49,7 +52,7 @@ export function sandboxReadGrant(args: SandboxReadGrantArgs): string {
 
 function isInside(path: string, directory: string): boolean {
   const fromDirectory = relative(directory, path)
-  return fromDirectory === '' || (!fromDirectory.startsWith('..') && !fromDirectory.startsWith(sep) && fromDirectory !== '..')
+  return fromDirectory === '' || (!fromDirectory.startsWith('..') && !isAbsolute(fromDirectory))
 }
 
 function realpathOf(path: string, moduleUrl: string): string {

@@ -212,6 +212,13 @@ describe('what the sandbox refuses to start', () => {
     }
   })
 
+  it('a module inside the working directory\'s package (the app itself)', async () => {
+    const db = await open({ durability: 'none' })
+    const inApp = new URL('./test-support/fixtures/loose-plugin.js', import.meta.url)
+    expect(await codeOf(() => createPluginHost({ db, plugins: [{ module: inApp, trusted: false }] }))).toBe('PLUGIN_INVALID')
+    await db.close()
+  })
+
   it('a symbolic link leading out of the package', async () => {
     const directory = copyPackage()
     mkdirSync(join(directory, 'lib'))
