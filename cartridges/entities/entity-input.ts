@@ -51,6 +51,18 @@ export function resolveEntityInput(input: EntityInput | undefined, directives: {
     const provenance = base(operation.keyspace, key, commit.txnId, plugin)
     return parsed.success ? { kind: 'directive', directive: parsed.data, provenance } : { kind: 'invalid', source: `directive/${key}`, reason: 'not an entity directive', provenance }
   }
+  /** The events of one commit: directives as such, every other operation through `toEvent`. */
+  function* commitEvents(commit: CartridgeCommit, plugin: string, toEvent: (operation: CartridgeCommit['ops'][number], key: string) => EntityEvent): Generator<EntityEvent> {
+    for (const operation of commit.ops) {
+      const key = sourceKeyString(operation.key)
+      if (key === undefined) continue
+      if (!isDirective(operation.keyspace, key)) yield toEvent(operation, key)
+      else {
+        const event = directiveEvent(operation, key, commit, plugin)
+        if (event !== undefined) yield event
+      }
+    }
+  }
   if (input === undefined || input.kind === 'extractor') {
     const keyspace = input?.keyspace ?? DEFAULT_EXTRACTION_KEYSPACE
     return {
@@ -59,27 +71,16 @@ export function resolveEntityInput(input: EntityInput | undefined, directives: {
       fingerprint: { input: 'extractor', keyspace, directives: [directiveSource.keyspace, directiveSource.prefix] },
       async *events({ commits, plugin }) {
         for (const commit of commits) {
-          for (const operation of commit.ops) {
-            const key = sourceKeyString(operation.key)
-            if (key === undefined) continue
-            if (isDirective(operation.keyspace, key)) {
-              const event = directiveEvent(operation, key, commit, plugin)
-              if (event !== undefined) yield event
-              continue
-            }
+          yield* commitEvents(commit, plugin, (operation, key): EntityEvent => {
             const source = key.slice(EXTRACTION_KEY_PREFIX.length)
-            if (operation.type === 'delete') {
-              yield { kind: 'retract', source, txnId: commit.txnId, timestamp: commit.timestamp }
-              continue
-            }
+            if (operation.type === 'delete') return { kind: 'retract', source, txnId: commit.txnId, timestamp: commit.timestamp }
             const parsed = extractionRecordSchema.safeParse(operation.value)
             if (!parsed.success || extractionKey(parsed.data.source.keyspace, parsed.data.source.key) !== key) {
-              yield { kind: 'invalid', source, reason: parsed.success ? 'the key does not match the record source' : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '), provenance: base(operation.keyspace, key, commit.txnId, plugin) }
-              continue
+              return { kind: 'invalid', source, reason: parsed.success ? 'the key does not match the record source' : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '), provenance: base(operation.keyspace, key, commit.txnId, plugin) }
             }
             const record = parsed.data
-            yield { kind: 'record', source, record, provenance: { sourceKeyspace: record.source.keyspace, sourceKey: record.source.key, txnId: record.source.txnId, plugin: record.plugin, ledgerEntryId: record.ledgerEntryId } }
-          }
+            return { kind: 'record', source, record, provenance: { sourceKeyspace: record.source.keyspace, sourceKey: record.source.key, txnId: record.source.txnId, plugin: record.plugin, ledgerEntryId: record.ledgerEntryId } }
+          })
         }
       },
     }
@@ -100,19 +101,12 @@ export function resolveEntityInput(input: EntityInput | undefined, directives: {
         }
         const extracted = new Map<string, ExtractionRecord>()
         for (const record of await extractRecords({ sources: texts, call, plugin, batching: input.batching })) extracted.set(sourceId(record.source.keyspace, record.source.key), record)
-        for (const operation of commit.ops) {
-          const key = sourceKeyString(operation.key)
-          if (key === undefined) continue
-          if (isDirective(operation.keyspace, key)) {
-            const event = directiveEvent(operation, key, commit, plugin)
-            if (event !== undefined) yield event
-            continue
-          }
+        yield* commitEvents(commit, plugin, (operation, key): EntityEvent => {
           const source = sourceId(operation.keyspace, key)
           const record = operation.type === 'put' ? extracted.get(source) : undefined
-          if (record === undefined) yield { kind: 'retract', source, txnId: commit.txnId, timestamp: commit.timestamp }
-          else yield { kind: 'record', source, record, provenance: { sourceKeyspace: operation.keyspace, sourceKey: key, txnId: commit.txnId, plugin, ledgerEntryId: record.ledgerEntryId } }
-        }
+          if (record === undefined) return { kind: 'retract', source, txnId: commit.txnId, timestamp: commit.timestamp }
+          return { kind: 'record', source, record, provenance: { sourceKeyspace: operation.keyspace, sourceKey: key, txnId: commit.txnId, plugin, ledgerEntryId: record.ledgerEntryId } }
+        })
       }
     },
   }
