@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { open, type Database } from '../../core/index.js'
 import { LivingDbError } from '../../errors/index.js'
 import { createPluginHost, type PluginHost } from '../host/create-plugin-host.js'
+import { createLlmModelAccess } from '../host/llm-model-access.js'
 import type { DeadLetterRecord } from '../host/plugin-sys-records.js'
 import type { PluginLogRecord, PluginStatus } from '../host/plugin-status.js'
 
@@ -84,6 +85,20 @@ describe('a well-behaved untrusted plugin', () => {
     expect(await statusOf(host, 'hostile')).toMatchObject({ state: 'running', sandboxed: true, violations: 0, errors: 0, lag: 0 })
     expect(host.list().find((manifest) => manifest.name === 'hostile')).toMatchObject({ trusted: false, permissions: { network: false } })
     await expectDatabaseUnharmed(db, host)
+  })
+})
+
+describe('an untrusted plugin with model permission', () => {
+  it('calls models through the host (offline models, guarded, counted per plugin)', async () => {
+    const db = await open({ durability: 'none' })
+    const host = await createPluginHost({ db, plugins: [{ module: HOSTILE, exportName: 'summarizer', trusted: false }], models: createLlmModelAccess(), policy, onLog: () => {} })
+    opened.push({ host, db })
+    await db.write((tx) => tx.put('doc/oslo', 'Dana Scully met Fox Mulder in Oslo on Monday.'), { origin: 'app' })
+    await host.idle()
+    const summary = db.keyspace('summaries').get('doc/oslo') as { text: string; dimensions: number }
+    expect(summary.text.length).toBeGreaterThan(0)
+    expect(summary.dimensions).toBeGreaterThan(0)
+    expect(await statusOf(host, 'summarizer')).toMatchObject({ sandboxed: true, violations: 0, modelSpend: { calls: 2 } })
   })
 })
 
