@@ -7,6 +7,8 @@ import { writeEntityDirective } from './entity-directive.js'
 import { deleteExtractedNote, writeExtractedNote } from './test-support/extraction-fixtures.js'
 import { jaroWinkler, nameVariants, normalizeName } from './normalize-name.js'
 
+const organization = (name: string) => ({ name, type: 'organization' })
+
 type Summary = { id: string; canonicalName: string; aliases: string[]; mentions: number; matchedBy: string }
 
 async function setup() {
@@ -107,6 +109,32 @@ describe('entity resolution', () => {
       expect(lookup('Initech')[0]!.mentions).toBe(1)
       expect(lookup('Oslo')).toEqual([])
       expect(handle.stats()).toMatchObject({ entities: 1, names: 1, mentions: 1 })
+    } finally {
+      await db.close()
+    }
+  })
+
+  it('asks the optional model confirmation before a fuzzy merge and records its ledger entry', async () => {
+    const asked: string[] = []
+    const db = await open({ durability: 'none' })
+    try {
+      const cartridge = createEntitiesCartridge({
+        resolution: {
+          confirmBelow: 1,
+          confirm: async ({ mention, candidate }) => {
+            asked.push(`${mention.name} ~ ${candidate.canonicalName}`)
+            return { same: mention.name.startsWith('Globex'), ledgerEntryId: 'confirmation-entry' }
+          },
+        },
+      })
+      const handle = await openCartridge({ db, cartridge })
+      await writeExtractedNote({ db, key: 'notes/1', entities: [organization('Globex Corporation'), organization('Umbrella Holdings')] })
+      await writeExtractedNote({ db, key: 'notes/2', entities: [organization('Globex Corporaton'), organization('Umbrela Holdings')] })
+      await handle.catchUp()
+      expect(asked).toEqual(['Globex Corporaton ~ Globex Corporation', 'Umbrela Holdings ~ Umbrella Holdings'])
+      const globex = handle.query('get', { id: 'organization:globex corporation' }) as { merges: { method: string; provenance: { ledgerEntryId: string } }[] }
+      expect(globex.merges).toMatchObject([{ method: 'model', provenance: { ledgerEntryId: 'confirmation-entry' } }])
+      expect((handle.query('listByType', { type: 'organization' }) as Summary[]).map((entity) => entity.id)).toEqual(['organization:globex corporation', 'organization:umbrela holdings', 'organization:umbrella holdings'])
     } finally {
       await db.close()
     }
