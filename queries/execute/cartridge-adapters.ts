@@ -100,7 +100,7 @@ export function hitsFromOutput(output: unknown): CartridgeHit[] {
  * query operation's declared input (text or vector, limit, prefix) and output shapes.
  * Undefined (with a warning) when the cartridge has no operation this can call.
  */
-export function searchCartridgeHits(context: ExecutionContext, cartridge: Cartridge, role: CartridgeRole, args: { readonly text: string; readonly limit: number; readonly prefix?: string | undefined }): CartridgeHit[] | undefined {
+export function searchCartridgeHits(context: ExecutionContext, cartridge: Cartridge, role: CartridgeRole, args: { readonly text: string; readonly limit: number; readonly prefix?: string | undefined; readonly fuzzy?: boolean }): CartridgeHit[] | undefined {
   if (role === 'entities' && context.queryName(cartridge, ['lookup']) !== undefined && context.queryName(cartridge, ['mentions']) !== undefined) return entityMentionHits(context, cartridge, args)
   const name = context.queryName(cartridge, QUERY_NAMES[role] ?? [])
   const input = name === undefined ? undefined : buildInput(cartridge, name, { text: args.text, limit: args.limit, ...(args.prefix === undefined ? {} : { prefix: args.prefix }) })
@@ -117,8 +117,9 @@ export function searchCartridgeHits(context: ExecutionContext, cartridge: Cartri
  * cartridge's `lookup` (name → entity ids with a match score) and `mentions` (entity id →
  * source records). Each record scores its entity's match score times the mention's confidence.
  */
-function entityMentionHits(context: ExecutionContext, cartridge: Cartridge, args: { readonly text: string; readonly limit: number; readonly prefix?: string | undefined }): CartridgeHit[] {
-  const entities = context.query(cartridge, 'lookup', { name: args.text, limit: 3 }) as { id: string; score?: number }[]
+function entityMentionHits(context: ExecutionContext, cartridge: Cartridge, args: { readonly text: string; readonly limit: number; readonly prefix?: string | undefined; readonly fuzzy?: boolean }): CartridgeHit[] {
+  const fuzzy = args.fuzzy === false && 'fuzzy' in (schemaOf(cartridge, 'lookup').properties ?? {}) ? { fuzzy: false } : {}
+  const entities = context.query(cartridge, 'lookup', { name: args.text, limit: 3, ...fuzzy }) as { id: string; score?: number }[]
   const best = new Map<string, CartridgeHit>()
   for (const entity of entities) {
     const mentions = context.query(cartridge, 'mentions', { id: entity.id, limit: args.limit }) as { sourceKeyspace: string; sourceKey: string; confidence?: number }[]

@@ -2,7 +2,7 @@ import { LivingDbError } from '../../errors/index.js'
 import type { Cartridge } from '../../cartridges/spec/index.js'
 import type { AskDatabase, AskSnapshot, AskWarning, StepTiming } from '../ask-types.js'
 import type { Catalog } from '../catalog/catalog-types.js'
-import type { AnswerNode, Plan, PlanNode } from '../plan/plan-node.js'
+import type { AnswerNode, FilterNode, FuseNode, Plan, PlanNode } from '../plan/plan-node.js'
 import type { Candidate } from './candidate.js'
 import { ExecutionContext, type ExecutionBudget } from './execution-context.js'
 import { executeEntityLookup, executeGet, executeScan, executeTopicSearch, executeVectorSearch } from './execute-sources.js'
@@ -54,7 +54,7 @@ function runNode(context: ExecutionContext, node: PlanNode, path: string, run: R
     case 'entityLookup':
       return executeEntityLookup(context, node, owner)
     case 'filter':
-      return { candidates: executeFilter(context, node, run(node.input, `${path}.input`)), servedBy: 'filter' }
+      return runFilter(context, node, path, run)
     case 'traverse':
       return executeTraverse(context, node, run(node.input, `${path}.input`), owner)
     case 'fuse':
@@ -81,6 +81,29 @@ function runNode(context: ExecutionContext, node: PlanNode, path: string, run: R
     case 'answer':
       return { candidates: run(node.input, `${path}.input`), servedBy: 'answer' }
   }
+}
+
+/**
+ * A filter runs inside the scan it reads (only matching records become candidates), and
+ * is pushed into each input of a fusion (ranks are then counted among eligible records).
+ */
+function runFilter(context: ExecutionContext, node: FilterNode, path: string, run: Run): { candidates: Candidate[]; servedBy: string } {
+  const input = node.input
+  if (input.kind === 'scan') {
+    const started = performance.now()
+    const candidates = executeScan(context, input, node.where)
+    context.recordStep({ path: `${path}.input`, kind: 'scan', milliseconds: performance.now() - started, outputs: candidates.length, servedBy: 'scan+filter' })
+    return { candidates, servedBy: 'in scan' }
+  }
+  if (input.kind === 'fuse') {
+    const pushed: FuseNode = { ...input, inputs: input.inputs.map((child): FilterNode => ({ kind: 'filter', input: child, where: node.where })) }
+    const started = performance.now()
+    const lists = pushed.inputs.map((child, index) => run(child, `${path}.input.inputs[${index}]`))
+    const candidates = reciprocalRankFusion(lists, { k: input.k, ...(input.weights === undefined ? {} : { weights: input.weights }) })
+    context.recordStep({ path: `${path}.input`, kind: 'fuse', milliseconds: performance.now() - started, outputs: candidates.length, servedBy: 'rrf' })
+    return { candidates, servedBy: 'pushed into fuse' }
+  }
+  return { candidates: executeFilter(context, node, run(input, `${path}.input`)), servedBy: 'filter' }
 }
 
 function execute(context: ExecutionContext, node: PlanNode, path: string, owner: object): Candidate[] {

@@ -1,4 +1,5 @@
-import type { EntityLookupNode, GetNode, ScanNode, TopicSearchNode, VectorSearchNode } from '../plan/plan-node.js'
+import type { EntityLookupNode, GetNode, Predicate, ScanNode, TopicSearchNode, VectorSearchNode } from '../plan/plan-node.js'
+import { matchesPredicate } from './field-path.js'
 import { type Candidate, byScore, candidate, candidateId } from './candidate.js'
 import type { ExecutionContext } from './execution-context.js'
 import { nameTable, resolveName } from './name-table.js'
@@ -19,13 +20,20 @@ export function executeGet(context: ExecutionContext, node: GetNode): Candidate[
   return found
 }
 
-/** Reads keys in order under a prefix / within a range, within the candidates budget. */
-export function executeScan(context: ExecutionContext, node: ScanNode): Candidate[] {
+/**
+ * Reads keys in order under a prefix / within a range, within the candidates budget.
+ * With `where` (a filter pushed down into the scan), only matching records become candidates.
+ */
+export function executeScan(context: ExecutionContext, node: ScanNode, where?: readonly Predicate[]): Candidate[] {
   const found: Candidate[] = []
   const range = { ...(node.prefix === undefined ? {} : { prefix: node.prefix }), ...node.range, ...(node.limit === undefined ? {} : { limit: node.limit }) }
   for (const entry of context.snapshot.keyspace(node.keyspace).scan(range)) {
     if (!context.spend()) break
     if (typeof entry.key !== 'string') continue
+    if (where !== undefined) {
+      const record = { key: entry.key, value: entry.value }
+      if (!where.every((predicate) => matchesPredicate(record, predicate))) continue
+    }
     found.push(candidate({ keyspace: node.keyspace, key: entry.key, score: 1, source: 'scan', value: entry.value }))
   }
   return found
@@ -79,16 +87,17 @@ export function executeEntityLookup(context: ExecutionContext, node: EntityLooku
     if (existing === undefined) found.set(id, item)
     else existing.score = Math.max(existing.score, item.score)
   }
+  const table = nameTable({ snapshot: context.snapshot, catalog: context.catalog, cacheOwner, spend: () => context.spend() })
+  const resolved = resolveName(table, node.name, { ...(node.entityPrefix === undefined ? {} : { prefix: node.entityPrefix }) })
   let servedBy = 'names+references'
   if (entities !== undefined) {
-    const hits = searchCartridgeHits(context, entities, 'entities', { text: node.name, limit: node.limit, prefix: node.entityPrefix })
+    // A name the records already resolve needs no fuzzy search in the entities cartridge (the slow part of its lookup).
+    const hits = searchCartridgeHits(context, entities, 'entities', { text: node.name, limit: node.limit, fuzzy: resolved.length === 0 })
     if (hits !== undefined) {
       for (const item of fromHits(hits, resultKeyspace(context, entities), `entityLookup:${entities.name}`)) add(item)
       servedBy = entities.name
     }
   }
-  const table = nameTable({ snapshot: context.snapshot, catalog: context.catalog, cacheOwner, spend: () => context.spend() })
-  const resolved = resolveName(table, node.name, { ...(node.entityPrefix === undefined ? {} : { prefix: node.entityPrefix }) })
   for (const { record, score } of resolved) {
     add(candidate({ keyspace: record.keyspace, key: record.key, score: 2 * score, source: 'entityLookup:name' }))
     const references = referenceIndex(context, record.keyspace, cacheOwner)

@@ -177,20 +177,38 @@ function acceptValue(analyzer: Analyzer, hit: Omit<ValueHit, 'fieldWord'> & { pl
   return capitalized || nextNoun !== undefined ? undefined : false
 }
 
-function findFilters(analyzer: Analyzer, target: { prefix: string } | undefined, minimumWords: number): { filters: Predicate[]; inferredPrefix?: string } {
-  const entries = catalogPrefixes(analyzer.catalog).filter(({ entry }) => target === undefined || entry.prefix === target.prefix)
-  const hits: ValueHit[] = []
-  const candidates: { prefix: string; field: CatalogField; value: string | number | boolean; words: string }[] = []
-  for (const { entry } of entries) {
-    for (const field of entry.fields) {
-      for (const value of field.values ?? []) {
-        const words = valueWords(String(value))
-        if (words.length >= 2 && words.split(' ').length >= minimumWords) candidates.push({ prefix: entry.prefix, field, value, words })
+interface ValueCandidate {
+  readonly prefix: string
+  readonly field: CatalogField
+  readonly value: string | number | boolean
+  readonly words: string
+  readonly wordCount: number
+}
+
+const valueCandidateCache = new WeakMap<Catalog, ValueCandidate[]>()
+
+/** Every categorical value of the catalog as words, longest first (so "customer call" wins over "customer"); cached per catalog. */
+function valueCandidates(catalog: Catalog): ValueCandidate[] {
+  let candidates = valueCandidateCache.get(catalog)
+  if (candidates === undefined) {
+    candidates = []
+    for (const { entry } of catalogPrefixes(catalog)) {
+      for (const field of entry.fields) {
+        for (const value of field.values ?? []) {
+          const words = valueWords(String(value))
+          if (words.length >= 2) candidates.push({ prefix: entry.prefix, field, value, words, wordCount: words.split(' ').length })
+        }
       }
     }
+    candidates.sort((left, right) => right.wordCount - left.wordCount)
+    valueCandidateCache.set(catalog, candidates)
   }
-  // Longer values first, so "customer call" wins over "customer".
-  candidates.sort((left, right) => right.words.split(' ').length - left.words.split(' ').length)
+  return candidates
+}
+
+function findFilters(analyzer: Analyzer, target: { prefix: string } | undefined, minimumWords: number): { filters: Predicate[]; inferredPrefix?: string } {
+  const hits: ValueHit[] = []
+  const candidates = valueCandidates(analyzer.catalog).filter((candidate) => (target === undefined || candidate.prefix === target.prefix) && candidate.wordCount >= minimumWords)
   for (const candidate of candidates) {
     const occurrence = analyzer.findPhrase(candidate.words)
     if (occurrence === undefined) continue
