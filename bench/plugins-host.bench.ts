@@ -10,7 +10,7 @@
  *    stopped (default 100,000 commits), until `idle()` (target >= 20,000/s).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { open, type LivingOpenOptions } from '../db/index.js'
 
@@ -57,20 +57,16 @@ async function commitLatency(plugins: LivingOpenOptions['plugins']): Promise<{ p
   return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) }
 }
 
-/** Writes `count` single-key commits, 100 in flight at a time (the writer outpaces one-at-a-time delivery). */
-async function writeConcurrently(db: { put(key: string, value: number): Promise<unknown> }, count: number): Promise<void> {
-  for (let index = 0; index < count; index += 100) {
-    const writes: Promise<unknown>[] = []
-    for (let offset = 0; offset < 100 && index + offset < count; offset++) writes.push(db.put(`item/${index + offset}`, index + offset))
-    await Promise.all(writes)
-  }
+/** Writes `count` single-key commits one after another (in 'none' mode the fastest way to feed the log). */
+async function writeItems(db: { put(key: string, value: number): Promise<unknown> }, count: number): Promise<void> {
+  for (let index = 0; index < count; index++) await db.put(`item/${index}`, index)
 }
 
 /** Commits/s a no-op plugin processes while a writer commits as fast as it can (first commit to caught up). */
 async function liveDelivery(): Promise<number> {
   const db = await freshDatabase([noop])
   const started = performance.now()
-  await writeConcurrently(db, commits)
+  await writeItems(db, commits)
   await db.plugins.idle()
   const seconds = (performance.now() - started) / 1000
   await db.close()
@@ -81,7 +77,7 @@ async function liveDelivery(): Promise<number> {
 async function catchUp(): Promise<number> {
   const path = join(root, `db-${databases++}`)
   const writer = await open({ path, durability, startPlugins: false })
-  await writeConcurrently(writer, backlog)
+  await writeItems(writer, backlog)
   await writer.close()
   const started = performance.now()
   const db = await open({ path, durability, plugins: [noop], pluginPolicy: { maxBufferedCommits: 16_384 } })
@@ -93,6 +89,7 @@ async function catchUp(): Promise<number> {
   return backlog / seconds
 }
 
+const loadAtStart = loadavg()[0]!
 try {
   const latencyRounds: { none: { p50: number; p99: number }; three: { p50: number; p99: number }; ratio: number }[] = []
   for (let round = 1; round <= rounds; round++) {
@@ -112,6 +109,8 @@ try {
     benchmark: 'plugins-host',
     node: process.version,
     cpus: cpus().length,
+    /** 1-minute load average at the start and the end: on a shared machine, read the figures with it. */
+    loadAverage: { start: Number(loadAtStart.toFixed(2)), end: Number(loadavg()[0]!.toFixed(2)) },
     durability,
     commits,
     backlog,
