@@ -1,4 +1,4 @@
-import { CartridgeWriteCache, type CartridgeApplyArgs, type CartridgeJson, type Provenance, sourceKeyString } from '../spec/index.js'
+import { CartridgeWriteCache, type CartridgeApplyArgs, type CartridgeJson, type Provenance, keyComponent, sourceKeyString } from '../spec/index.js'
 import { type TextFields, extractText } from './extract-text.js'
 import { removePosting } from './postings-segment.js'
 import { SegmentAppender } from './segment-appender.js'
@@ -69,11 +69,14 @@ export function applyTopics(config: TopicsApplyConfig, args: CartridgeApplyArgs)
 }
 
 function addPosting(cache: CartridgeWriteCache, segments: SegmentAppender, segmentSize: number, term: string, docNo: number, termFrequency: number, length: number): number {
-  const termKey = topicsKeys.term(term)
+  const component = keyComponent(term)
+  const termKey = topicsKeys.termOf(component)
   const meta = (cache.get(termKey) as [number, number] | undefined) ?? [0, 0]
   let segmentNo = meta[1]
-  if (segments.count(topicsKeys.segment(term, segmentNo)) >= segmentSize) segmentNo++
-  segments.append(topicsKeys.segment(term, segmentNo), docNo, termFrequency, length)
+  if (!segments.tryAppend(topicsKeys.segmentOf(component, segmentNo), segmentSize, docNo, termFrequency, length)) {
+    segmentNo++
+    segments.tryAppend(topicsKeys.segmentOf(component, segmentNo), segmentSize, docNo, termFrequency, length)
+  }
   cache.put(termKey, [meta[0] + 1, segmentNo])
   return segmentNo
 }

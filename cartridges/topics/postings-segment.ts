@@ -18,7 +18,7 @@ export function appendPosting(segment: Uint8Array | undefined, docNo: number, te
   const length = segment?.length ?? 0
   const next = new Uint8Array(length + POSTING_BYTES)
   if (segment !== undefined) next.set(segment)
-  writePosting(next, length, docNo, Math.min(termFrequency, MAX_STORED_TF), documentLength)
+  writePosting(next, length, docNo, termFrequency, documentLength)
   return next
 }
 
@@ -35,7 +35,9 @@ export function removePosting(segment: Uint8Array, docNo: number): Uint8Array {
   return segment
 }
 
-function writePosting(target: Uint8Array, offset: number, docNo: number, termFrequency: number, documentLength: number): void {
+/** Writes one posting at `offset` of `target` (the term frequency is capped at {@link MAX_STORED_TF}). */
+export function writePosting(target: Uint8Array, offset: number, docNo: number, termFrequency: number, documentLength: number): void {
+  termFrequency = Math.min(termFrequency, MAX_STORED_TF)
   target[offset] = docNo & 0xff
   target[offset + 1] = (docNo >>> 8) & 0xff
   target[offset + 2] = (docNo >>> 16) & 0xff

@@ -1,5 +1,5 @@
 import type { CartridgeWriteCache } from '../spec/index.js'
-import { POSTING_BYTES, appendPosting, postingCount } from './postings-segment.js'
+import { POSTING_BYTES, writePosting } from './postings-segment.js'
 
 /**
  * Open postings segments of one batch kept in growable buffers, so appending to a
@@ -13,32 +13,30 @@ export class SegmentAppender {
 
   constructor(private readonly cache: CartridgeWriteCache) {}
 
-  /** Postings in the segment at `key` (0 when it does not exist). */
-  count(key: string): number {
-    const pending = this.open.get(key)
-    if (pending !== undefined) return pending.length / POSTING_BYTES
-    const stored = this.cache.get(key) as Uint8Array | undefined
-    return stored === undefined ? 0 : postingCount(stored)
-  }
-
-  /** Appends one posting to the segment at `key` (created when missing). */
-  append(key: string, docNo: number, termFrequency: number, documentLength: number): void {
+  /**
+   * Appends one posting to the segment at `key` (created when missing) when it holds
+   * fewer than `limit` postings; returns false, appending nothing, when it is full.
+   */
+  tryAppend(key: string, limit: number, docNo: number, termFrequency: number, documentLength: number): boolean {
     let pending = this.open.get(key)
     if (pending === undefined) {
       const stored = this.cache.get(key) as Uint8Array | undefined
+      if (stored !== undefined && stored.length >= limit * POSTING_BYTES) return false
       const buffer = new Uint8Array(Math.max(8 * POSTING_BYTES, (stored?.length ?? 0) * 2))
       if (stored !== undefined) buffer.set(stored)
       pending = { buffer, length: stored?.length ?? 0 }
       this.open.set(key, pending)
+    } else if (pending.length >= limit * POSTING_BYTES) {
+      return false
     }
     if (pending.length + POSTING_BYTES > pending.buffer.length) {
       const grown = new Uint8Array(pending.buffer.length * 2)
       grown.set(pending.buffer.subarray(0, pending.length))
       pending.buffer = grown
     }
-    const one = appendPosting(undefined, docNo, termFrequency, documentLength)
-    pending.buffer.set(one, pending.length)
+    writePosting(pending.buffer, pending.length, docNo, termFrequency, documentLength)
     pending.length += POSTING_BYTES
+    return true
   }
 
   /** Writes the open segment at `key` (if any) to the cache, so other code can read or change it there. */

@@ -11,7 +11,11 @@ import { keyComponent, padNumber } from '../spec/index.js'
 export const topicsKeys = {
   stats: 'stats',
   term: (term: string): string => `t/${keyComponent(term)}`,
+  /** `term` with the term already encoded by `keyComponent`. */
+  termOf: (component: string): string => `t/${component}`,
   segment: (term: string, segmentNo: number): string => `p/${keyComponent(term)}/${padNumber(segmentNo, 8)}`,
+  /** `segment` with the term already encoded by `keyComponent`. */
+  segmentOf: (component: string, segmentNo: number): string => `p/${component}/${padNumber(segmentNo, 8)}`,
   segmentPrefix: (term: string): string => `p/${keyComponent(term)}/`,
   forward: (sourceKey: string): string => `f/${keyComponent(sourceKey)}`,
   forwardPrefix: 'f/',
