@@ -80,3 +80,29 @@ describe('the halt policy', () => {
     expect(again.deadLetters).toBe(2)
   })
 })
+
+describe('a worker plugin that loops forever outside any hook (in a timer)', () => {
+  it('fails its liveness check, is restarted, and both plugins keep up', async () => {
+    const db = new MemoryDatabase()
+    const host = await createPluginHost({
+      db,
+      plugins: [{ module: fixture('faulty-plugin'), config: { mode: 'background-loop', keyspace: 'faulty-background-loop' } }, fixture('counting-plugin')],
+      policy: { ...fastPolicy, liveness: { intervalMs: 50, timeoutMs: 200 } },
+      onLog: () => {},
+    })
+    hosts.push(host)
+    const { goodTxnIds } = await writeWorkload(db)
+    await host.idle()
+    let faulty = (await host.status()).find((row) => row.name === 'faulty')!
+    while (faulty.lastError?.code !== 'PLUGIN_UNRESPONSIVE') {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      faulty = (await host.status()).find((row) => row.name === 'faulty')!
+    }
+    await db.write((tx) => tx.put('item/late', 1), { origin: 'app' })
+    await host.idle()
+    faulty = (await host.status()).find((row) => row.name === 'faulty')!
+    expect(faulty.restarts).toBeGreaterThanOrEqual(1)
+    expect(scan(db, 'faulty-background-loop', 'seen/').length).toBeGreaterThanOrEqual(goodTxnIds.length + 1)
+    expect(db.read((snapshot) => snapshot.keyspace('counter').get('total'))).toBe(25)
+  })
+})
