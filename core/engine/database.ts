@@ -245,9 +245,13 @@ export class Database {
       }
       if (transaction.ops.length === 0) return { txnId: this.writerState.txnId }
       const txnId = this.writerState.txnId + 1
-      const freed = [...transaction.freedPages]
+      let freed = transaction.freedPages
       const pageFile = this.parts.pageFile
-      if (pageFile) for (const reference of transaction.freedValues) freed.push(...pageFile.chainPages(PageType.OVERFLOW, reference.page))
+      if (pageFile && transaction.freedValues.length > 0) {
+        const pages = [...freed]
+        for (const reference of transaction.freedValues) pages.push(...pageFile.chainPages(PageType.OVERFLOW, reference.page))
+        freed = pages
+      }
       const record = { txnId, timestamp: Date.now(), origin, ops: transaction.ops }
       try {
         durable = this.parts.log.append(record)

@@ -1,7 +1,8 @@
 import { LivingDbError } from '../../errors/index.js'
 import { type Key, encodeKey } from '../codec/key-codec.js'
 import { type Value, encodeValue } from '../codec/value-codec.js'
-import type { NodeSource, OverflowRef } from '../btree/node.js'
+import type { PageLimits } from '../codec/limits.js'
+import type { Node, NodeSource, OverflowRef } from '../btree/node.js'
 import { type MutationContext, treePut, treeRemove } from '../btree/tree-mutation.js'
 import type { LogOperation } from '../log/commit-record.js'
 import { DEFAULT_KEYSPACE, type DatabaseState, type KeyspaceRoot, validateKeyspaceName } from './database-state.js'
@@ -40,31 +41,60 @@ export interface TransactionHost {
   nextGeneration(): number
 }
 
+/**
+ * The {@link MutationContext} of one write transaction. A class (methods on
+ * the prototype) rather than an object of closures, so starting a
+ * transaction allocates one small object instead of five functions.
+ */
+class TransactionContext implements MutationContext {
+  readonly limits: PageLimits
+  generation: number
+  readonly freedPages: number[] = []
+  readonly freedValues: OverflowRef[] = []
+
+  constructor(private readonly host: TransactionHost) {
+    this.limits = host.source.limits
+    this.generation = host.nextGeneration()
+  }
+
+  loadNode(page: number): Node {
+    return this.host.source.loadNode(page)
+  }
+
+  loadValue(reference: OverflowRef): Uint8Array {
+    return this.host.source.loadValue(reference)
+  }
+
+  freePage(page: number): void {
+    this.freedPages.push(page)
+  }
+
+  freeValue(reference: OverflowRef): void {
+    this.freedValues.push(reference)
+  }
+}
+
 /** The engine-side transaction: collects operations and applies them copy-on-write to private roots. */
 export class WriteTransaction implements Transaction {
   readonly ops: LogOperation[] = []
-  readonly freedPages: number[] = []
-  readonly freedValues: OverflowRef[] = []
   readonly keyspaces: Map<string, KeyspaceRoot>
   private finished = false
-  private generation: number
-  private readonly context: MutationContext
-  private readonly views = new Map<string, TransactionKeyspace>()
+  private readonly context: TransactionContext
+  private views: Map<string, TransactionKeyspace> | undefined
 
   constructor(private readonly host: TransactionHost, base: DatabaseState, readonly origin: string, private readonly defaultKeyspace: string = DEFAULT_KEYSPACE) {
     this.keyspaces = new Map(base.keyspaces)
-    this.generation = host.nextGeneration()
-    const transaction = this
-    this.context = {
-      limits: host.source.limits,
-      get generation() {
-        return transaction.generation
-      },
-      loadNode: (page) => host.source.loadNode(page),
-      loadValue: (reference) => host.source.loadValue(reference),
-      freePage: (page) => this.freedPages.push(page),
-      freeValue: (reference) => this.freedValues.push(reference),
-    }
+    this.context = new TransactionContext(host)
+  }
+
+  /** Pages of stored nodes this transaction replaced (free once no reader needs them). */
+  get freedPages(): readonly number[] {
+    return this.context.freedPages
+  }
+
+  /** Overflow values this transaction removed or replaced. */
+  get freedValues(): readonly OverflowRef[] {
+    return this.context.freedValues
   }
 
   /** Ends the transaction; later calls throw `TXN_FINISHED`. */
@@ -91,6 +121,7 @@ export class WriteTransaction implements Transaction {
   keyspace(name: string): TransactionKeyspace {
     this.assertOpen()
     validateKeyspaceName(name)
+    this.views ??= new Map()
     let view = this.views.get(name)
     if (view === undefined) {
       view = {
@@ -139,7 +170,7 @@ export class WriteTransaction implements Transaction {
   private scanIn(keyspace: string, options?: ScanOptions): IterableIterator<Entry> {
     this.assertOpen()
     // Later writes in this transaction must not change nodes this cursor holds: move to a new generation so they copy.
-    this.generation = this.host.nextGeneration()
+    this.context.generation = this.host.nextGeneration()
     return new EntryIterator(this.host.source, this.keyspaces.get(keyspace), toByteRange(options))
   }
 }
