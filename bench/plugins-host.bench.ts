@@ -7,7 +7,8 @@
  * 2. live delivery: commits/s a no-op plugin processes while a writer commits as fast as it
  *    can (time from the first commit until the plugin has caught up; target >= 20,000/s);
  * 3. catch-up: commits/s a no-op plugin processes over a backlog written while it was
- *    stopped (default 100,000 commits), until `idle()` (target >= 20,000/s).
+ *    disabled (default 100,000 commits), from `enable()` until `idle()` (target >= 20,000/s),
+ *    in a worker thread (trusted) and in the sandbox process (untrusted).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
@@ -26,6 +27,7 @@ const rounds = argument('rounds', 3)
 const durabilityIndex = process.argv.indexOf('--durability')
 const durability = (durabilityIndex >= 0 ? process.argv[durabilityIndex + 1] : 'none') as NonNullable<LivingOpenOptions['durability']>
 const noop = new URL('../plugins/host/test-support/fixtures/noop-plugin.ts', import.meta.url)
+const sandboxedNoop = { module: new URL('../plugins/sandbox/test-support/fixtures/noop-package/index.js', import.meta.url), trusted: false }
 const threeNoops = ['noopA', 'noopB', 'noopC'].map((exportName) => ({ module: noop, exportName }))
 const root = mkdtempSync(join(tmpdir(), 'livingdb-bench-plugins-'))
 let databases = 0
@@ -73,14 +75,21 @@ async function liveDelivery(): Promise<number> {
   return commits / seconds
 }
 
-/** Commits/s a no-op plugin processes over a backlog written while it was stopped. */
-async function catchUp(): Promise<number> {
+/**
+ * Commits/s a no-op plugin processes over a backlog written while it was disabled: from
+ * `enable()` (the plugin already loaded) until `idle()`.
+ */
+async function catchUp(plugin: NonNullable<LivingOpenOptions['plugins']>[number]): Promise<number> {
   const path = join(root, `db-${databases++}`)
-  const writer = await open({ path, durability, startPlugins: false })
+  const options = { path, durability, plugins: [plugin], pluginPolicy: { maxBufferedCommits: 16_384 } }
+  const writer = await open(options)
+  const [manifest] = writer.plugins.list()
+  await writer.plugins.disable(manifest!.name)
   await writeItems(writer, backlog)
   await writer.close()
+  const db = await open(options)
   const started = performance.now()
-  const db = await open({ path, durability, plugins: [noop], pluginPolicy: { maxBufferedCommits: 16_384 } })
+  await db.plugins.enable(manifest!.name)
   await db.plugins.idle()
   const seconds = (performance.now() - started) / 1000
   const [status] = await db.plugins.status()
@@ -103,8 +112,10 @@ try {
   const ratios = latencyRounds.map((round) => round.ratio).sort((left, right) => left - right)
   const live = await liveDelivery()
   log(`live delivery to a no-op plugin: ${Math.round(live).toLocaleString('en-US')} commits/s`)
-  const caughtUp = await catchUp()
-  log(`catch-up over ${backlog.toLocaleString('en-US')} commits: ${Math.round(caughtUp).toLocaleString('en-US')} commits/s`)
+  const caughtUp = await catchUp(noop)
+  log(`catch-up over ${backlog.toLocaleString('en-US')} commits: ${Math.round(caughtUp).toLocaleString('en-US')} commits/s (worker thread)`)
+  const sandboxCaughtUp = await catchUp(sandboxedNoop)
+  log(`catch-up over ${backlog.toLocaleString('en-US')} commits: ${Math.round(sandboxCaughtUp).toLocaleString('en-US')} commits/s (sandbox process)`)
   const report = {
     benchmark: 'plugins-host',
     node: process.version,
@@ -117,10 +128,11 @@ try {
     latency: { rounds: latencyRounds, medianRatio: percentile(ratios, 0.5), target: 1.05 },
     liveDeliveryPerSecond: Math.round(live),
     catchUpPerSecond: Math.round(caughtUp),
+    sandboxCatchUpPerSecond: Math.round(sandboxCaughtUp),
     deliveryTarget: 20_000,
   }
   if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
-  else log(`median p50 ratio ${report.latency.medianRatio.toFixed(3)} (target <= 1.05); delivery ${report.liveDeliveryPerSecond} /s live, ${report.catchUpPerSecond} /s catch-up (target >= 20,000)`)
+  else log(`median p50 ratio ${report.latency.medianRatio.toFixed(3)} (target <= 1.05); delivery ${report.liveDeliveryPerSecond} /s live, ${report.catchUpPerSecond} /s catch-up, ${report.sandboxCatchUpPerSecond} /s catch-up in the sandbox (target >= 20,000)`)
 } finally {
   rmSync(root, { recursive: true, force: true })
 }
