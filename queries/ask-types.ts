@@ -1,5 +1,5 @@
 import type { Cartridge, CartridgeCommit, CartridgeKeyspaceReader } from '../cartridges/spec/index.js'
-import type { LanguageModelV1 } from '../llm/index.js'
+import type { LanguageModelV1, ModelMiddleware } from '../llm/index.js'
 import type { PluginHost } from '../plugins/host/index.js'
 import type { Catalog } from './catalog/catalog-types.js'
 import type { Plan, PlanNodeKind } from './plan/plan-node.js'
@@ -71,6 +71,8 @@ export interface AskArgs {
   readonly plugins?: AskPluginHost
   /** A model for planning and answers (`provider:model` id or object); omitted: fully offline. */
   readonly model?: string | LanguageModelV1
+  /** Guards around the model calls (default: the process-wide default guards; `[]` for none). */
+  readonly guards?: readonly ModelMiddleware[]
   readonly question: string
   readonly options?: AskOptions
 }

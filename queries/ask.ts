@@ -53,7 +53,7 @@ async function makePlan(args: AskArgs, options: ResolvedAskOptions, catalog: Cat
     warnings.push({ code: 'QUERY_BUDGET_MODEL', message: 'The model-call budget leaves no room for planning: used the offline planner.' })
     return offline()
   }
-  const outcome = await planWithModel({ model: args.model!, question: args.question, catalog, now: options.now, limit: options.limit, maxTokens: options.budget.modelTokens, ...(answerMode === undefined ? {} : { answer: answerMode }), ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }) })
+  const outcome = await planWithModel({ model: args.model!, question: args.question, catalog, now: options.now, limit: options.limit, maxTokens: options.budget.modelTokens, ...(args.guards === undefined ? {} : { guards: args.guards }), ...(answerMode === undefined ? {} : { answer: answerMode }), ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }) })
   spent.calls += outcome.calls
   spent.inputTokens += outcome.usage.inputTokens
   spent.outputTokens += outcome.usage.outputTokens
@@ -138,7 +138,7 @@ export async function ask(args: AskArgs): Promise<AskResult> {
   const results = toResults(args.db, cartridges, candidates, isAggregate ? candidates.length : options.limit, outcome.txnId)
   const answerStarted = performance.now()
   const answerNode = outcome.answer ?? (options.answer === false ? undefined : { kind: 'answer' as const, input: plan.root, mode: options.answer === 'model' ? ('model' as const) : ('auto' as const), maxSentences: 3 })
-  const answer = answerNode === undefined ? undefined : await answerQuestion({ question: args.question, results, node: answerNode, model: args.model, options, spent, warnings })
+  const answer = answerNode === undefined ? undefined : await answerQuestion({ question: args.question, results, node: answerNode, model: args.model, ...(args.guards === undefined ? {} : { guards: args.guards }), options, spent, warnings })
   const answerMs = performance.now() - answerStarted
   const steps = outcome.steps
   const totalMs = performance.now() - started

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { generateObject, type LanguageModelV1 } from '../../llm/index.js'
+import { generateObject, type LanguageModelV1, type ModelMiddleware } from '../../llm/index.js'
 import type { AnswerSentence, AskAnswer, AskResultItem, AskWarning } from '../ask-types.js'
 import type { ResolvedAskOptions } from '../parse-ask-args.js'
 import type { AnswerNode } from '../plan/plan-node.js'
@@ -20,7 +20,7 @@ export function isOfflineModel(model: string | LanguageModelV1 | undefined): boo
   return typeof model === 'string' ? model === 'offline' || model.startsWith('offline:') : model.provider === 'offline'
 }
 
-async function modelAnswer(args: { readonly question: string; readonly results: readonly AskResultItem[]; readonly model: string | LanguageModelV1; readonly maxSentences: number; readonly abortSignal?: AbortSignal }): Promise<{ answer: AskAnswer; usage: { inputTokens: number; outputTokens: number }; attempts: number }> {
+async function modelAnswer(args: { readonly question: string; readonly results: readonly AskResultItem[]; readonly model: string | LanguageModelV1; readonly maxSentences: number; readonly guards?: readonly ModelMiddleware[]; readonly abortSignal?: AbortSignal }): Promise<{ answer: AskAnswer; usage: { inputTokens: number; outputTokens: number }; attempts: number }> {
   const top = args.results.slice(0, 8)
   const sources = top.map((item, index) => `[${index + 1}] ${item.key}: ${JSON.stringify(item.value).slice(0, MAX_RECORD_CHARACTERS)}`).join('\n')
   const { object, usage, attempts } = await generateObject({
@@ -30,6 +30,7 @@ async function modelAnswer(args: { readonly question: string; readonly results: 
     maxRepairs: 1,
     system: `Answer the question from the numbered records only, in at most ${args.maxSentences} sentences. Each sentence lists the numbers of the records it is based on in "sources". If the records do not answer the question, say so in one sentence citing the closest record.`,
     prompt: `Question: ${args.question}\n\nRecords:\n${sources}`,
+    ...(args.guards === undefined ? {} : { guards: args.guards }),
     ...(args.abortSignal === undefined ? {} : { abortSignal: args.abortSignal }),
   })
   const sentences: AnswerSentence[] = object.sentences.map((sentence) => ({
@@ -56,6 +57,7 @@ export async function answerQuestion(args: {
   readonly results: readonly AskResultItem[]
   readonly node: AnswerNode
   readonly model: string | LanguageModelV1 | undefined
+  readonly guards?: readonly ModelMiddleware[]
   readonly options: ResolvedAskOptions
   readonly spent: { calls: number; inputTokens: number; outputTokens: number }
   readonly warnings: AskWarning[]
@@ -70,7 +72,7 @@ export async function answerQuestion(args: {
     return extractive()
   }
   try {
-    const { answer, usage, attempts } = await modelAnswer({ question: args.question, results: args.results, model: args.model!, maxSentences: args.node.maxSentences, ...(args.options.abortSignal === undefined ? {} : { abortSignal: args.options.abortSignal }) })
+    const { answer, usage, attempts } = await modelAnswer({ question: args.question, results: args.results, model: args.model!, maxSentences: args.node.maxSentences, ...(args.guards === undefined ? {} : { guards: args.guards }), ...(args.options.abortSignal === undefined ? {} : { abortSignal: args.options.abortSignal }) })
     args.spent.calls += attempts
     args.spent.inputTokens += usage.inputTokens
     args.spent.outputTokens += usage.outputTokens

@@ -98,7 +98,7 @@ export function inferFields(values: readonly unknown[], prefixes: ReadonlySet<st
     const types = [...entry.types.entries()].sort((a, b) => b[1] - a[1]).map(([type]) => type)
     const limit = entry.isArray ? MAX_TAG_VALUES : MAX_CATEGORICAL
     const categorical = !entry.tooMany && entry.distinct.size > 0 && entry.distinct.size <= limit && entry.longest <= 40 && !types.includes('key') && types[0] !== 'date' && types[0] !== 'number'
-      && (entry.isArray || entry.distinct.size < Math.max(2, objects * 0.6))
+      && (entry.isArray || entry.distinct.size <= Math.max(3, objects * 0.6))
     fields.push({
       path,
       types,

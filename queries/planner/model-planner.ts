@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { generateText, type LanguageModelV1, type Message, type Usage } from '../../llm/index.js'
+import { generateText, type LanguageModelV1, type Message, type ModelMiddleware, type Usage } from '../../llm/index.js'
 import type { AskWarning } from '../ask-types.js'
 import type { Catalog } from '../catalog/catalog-types.js'
 import { deepFreeze } from '../plan/create-plan.js'
@@ -22,6 +22,8 @@ export interface PlanWithModelArgs {
   readonly answer?: 'auto' | 'extractive' | 'model'
   /** Most tokens (input + output) planning may use; the call is skipped when the prompt alone is larger. */
   readonly maxTokens?: number
+  /** Guards around the calls (default: the process-wide default guards). */
+  readonly guards?: readonly ModelMiddleware[]
   readonly abortSignal?: AbortSignal
 }
 
@@ -110,7 +112,7 @@ export async function planWithModel(args: PlanWithModelArgs): Promise<PlanWithMo
   for (let attempt = 1; attempt <= 2; attempt++) {
     let result
     try {
-      result = await generateText({ model: args.model, messages, tools: [tool], toolChoice: { type: 'tool', toolName: PLAN_TOOL_NAME }, temperature: 0, ...(args.abortSignal === undefined ? {} : { abortSignal: args.abortSignal }) })
+      result = await generateText({ model: args.model, messages, tools: [tool], toolChoice: { type: 'tool', toolName: PLAN_TOOL_NAME }, temperature: 0, ...(args.guards === undefined ? {} : { guards: args.guards }), ...(args.abortSignal === undefined ? {} : { abortSignal: args.abortSignal }) })
     } catch (error) {
       warnings.push({ code: 'QUERY_PLANNER_MODEL_FAILED', message: `The model planner's call failed (${(error as Error).message}): used the offline planner.` })
       return { calls: attempt, usage: { inputTokens, outputTokens }, warnings, outcome: 'skipped' }
