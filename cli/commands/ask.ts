@@ -2,8 +2,8 @@ import { childNodes, describeNode, type AskResult, type Plan, type PlanNode } fr
 import { usageError } from '../argument-parser.js'
 import { flagOption, integerOption, stringOption, type CommandContext, type CommandDefinition } from '../command.js'
 import { formatKey, formatValue } from '../jsonl-record.js'
-import { withDatabase } from '../open-database.js'
-import { openAskSession } from './ask-session.js'
+import { assertDatabaseExists } from '../open-database.js'
+import { openAskSession, openLivingSession } from './ask-session.js'
 
 const askCommand: CommandDefinition = {
   path: ['ask'],
@@ -29,20 +29,20 @@ const askCommand: CommandDefinition = {
     const limit = integerOption(context, 'limit')
     if (limit !== undefined && limit > 100) throw usageError(`Option --limit of "livingdb ask" must be at most 100, got ${limit}.`, 'ask')
     const explain = flagOption(context, 'explain')
-    return withDatabase({
-      context,
-      mustExist: true,
-      use: async db => {
-        const session = await openAskSession({ db, databasePath: context.databasePath, env: context.io.env, progress: context.output.progress({ label: 'indexing' }) })
-        try {
-          const result = await session.ask(question, { answer: true, explain, ...(asOf === undefined ? {} : { asOf }), ...(limit === undefined ? {} : { limit }) })
-          printResult(context, result, { explain })
-          return 0
-        } finally {
-          await session.close()
-        }
-      },
-    })
+    assertDatabaseExists(context.databasePath)
+    const living = await openLivingSession({ path: context.databasePath, env: context.io.env, durability: 'strict' })
+    try {
+      const session = await openAskSession({ db: living.db, model: living.model, progress: context.output.progress({ label: 'indexing' }) })
+      try {
+        const result = await session.ask(question, { answer: true, explain, ...(asOf === undefined ? {} : { asOf }), ...(limit === undefined ? {} : { limit }) })
+        printResult(context, result, { explain })
+        return 0
+      } finally {
+        await session.close()
+      }
+    } finally {
+      await living.close()
+    }
   },
 }
 

@@ -2,15 +2,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LivingDbError } from '../../errors/index.js'
-import { DEFAULT_KEYSPACE, open, type JsonValue } from '../../index.js'
+import { DEFAULT_KEYSPACE, type JsonValue, type LivingDatabase } from '../../index.js'
 import type { AskResult } from '../../queries/index.js'
 import { stringOption, type CommandContext, type CommandDefinition } from '../command.js'
 import { importJsonl, type ImportSummary } from '../import-jsonl.js'
-import type { Database } from '../open-database.js'
 import { packageRoot } from '../package-root.js'
 import { verifyDatabase } from '../verify-database.js'
 import { formatAskResult, jsonSafe, renderPlan } from './ask.js'
-import { openAskSession, type AskSession } from './ask-session.js'
+import { openAskSession, openLivingSession, type AskSession } from './ask-session.js'
 
 /** The task whose story the time-travel question follows: blocked in the sample, done two commits later. */
 const TIME_TRAVEL_KEY = 'tasks/T-1006'
@@ -79,10 +78,12 @@ async function runDemo(context: CommandContext, path: string, temporary: boolean
     if (!context.json) output.line(text)
   }
   say(`livingdb demo: database in ${path}${temporary ? ' (temporary, removed at the end; pass --db DIR to keep it)' : ''}`)
-  const db = await open({ path, durability: 'group', timeTravelTxns: 64 })
+  say('   starting the built-in plugins (embedder, entity extractor) and cartridges on the commit stream')
+  const living = await openLivingSession({ path, env: context.io.env, durability: 'group' })
+  const db = living.db
   let summary: Record<string, unknown>
   try {
-    const session = await openAskSession({ db, databasePath: path, env: context.io.env })
+    const session = await openAskSession({ db, model: living.model })
     try {
       say()
       say(`1. import ${sample}`)
@@ -93,12 +94,12 @@ async function runDemo(context: CommandContext, path: string, temporary: boolean
       say()
       say('2. index: plugins and cartridges follow the commit stream')
       await session.idle(output.progress({ label: 'indexing' }))
-      const pluginStatus = await session.plugins.status()
+      const pluginStatus = await db.plugins.status()
       for (const plugin of pluginStatus) say(`   plugin    ${plugin.name.padEnd(22)} ${plugin.state}, ${plugin.sandboxed ? 'sandboxed' : 'worker thread'}, ${plugin.modelSpend.calls} model calls`)
       const indexes = session.attached.status().map(status => ({ name: status.name, version: status.version, state: status.state, cursor: status.cursor, stats: session.attached.get(status.name).stats() }))
       for (const index of indexes) say(`   cartridge ${index.name.padEnd(22)} ${clip(JSON.stringify(index.stats), 80)}`)
       say(`   everything indexed through txn ${db.txnId}`)
-      say(`   model: ${session.model === undefined ? 'offline (rule-based planner, extractive answers; set LIVINGDB_MODEL to use a model)' : session.modelId}`)
+      say(`   model: ${living.model === undefined ? 'offline (rule-based planner, extractive answers, offline entity extraction; set LIVINGDB_MODEL to use a model)' : living.modelId}`)
       const indexedTxn = db.txnId
 
       say()
@@ -112,7 +113,7 @@ async function runDemo(context: CommandContext, path: string, temporary: boolean
       const questions = await askQuestions({ context, session, asOfTxn: indexedTxn, say })
       summary = {
         database: { path, temporary },
-        model: session.model === undefined ? 'offline' : session.modelId,
+        model: living.model === undefined ? 'offline' : living.modelId,
         import: imported,
         plugins: pluginStatus.map(plugin => ({ name: plugin.name, version: plugin.version, state: plugin.state, position: plugin.position, lag: plugin.lag })),
         indexes,
@@ -123,7 +124,7 @@ async function runDemo(context: CommandContext, path: string, temporary: boolean
       await session.close()
     }
   } finally {
-    await db.close()
+    await living.close()
   }
 
   say()
@@ -164,7 +165,7 @@ async function askQuestions(args: { readonly context: CommandContext; readonly s
 }
 
 /** Writes {@link TASK_UPDATES} one commit each; returns every version with its txn. */
-async function updateTask(db: Database, importTxnId: number): Promise<TaskVersion[]> {
+async function updateTask(db: LivingDatabase, importTxnId: number): Promise<TaskVersion[]> {
   if (!isObject(db.get(TIME_TRAVEL_KEY))) {
     throw new LivingDbError('KEY_NOT_FOUND', `The demo's time-travel question needs ${TIME_TRAVEL_KEY} (an object with a "status") in the sample. Use the bundled sample, or add that record to your --sample file.`)
   }

@@ -1,8 +1,7 @@
 import { LivingDbError } from '../../errors/index.js'
-import { open } from '../../index.js'
 import { DEFAULT_LIMITS, DEFAULT_PORT, startServer, TokenStore } from '../../server/index.js'
 import { integerOption, stringOption, type CommandContext, type CommandDefinition } from '../command.js'
-import { openAskSession, type AskSession } from './ask-session.js'
+import { openAskSession, openLivingSession, type AskSession } from './ask-session.js'
 
 const serveCommand: CommandDefinition = {
   path: ['serve'],
@@ -29,10 +28,11 @@ const serveCommand: CommandDefinition = {
 
 async function serve(context: CommandContext): Promise<number> {
   const rate = integerOption(context, 'rate-limit') ?? 20
-  const db = await open({ path: context.databasePath, durability: 'group' })
+  const living = await openLivingSession({ path: context.databasePath, env: context.io.env, durability: 'group' })
+  const db = living.db
   let session: AskSession | undefined
   try {
-    session = await openAskSession({ db, databasePath: context.databasePath, env: context.io.env, progress: context.output.progress({ label: 'indexing' }) })
+    session = await openAskSession({ db, model: living.model, progress: context.output.progress({ label: 'indexing' }) })
     const tokens = new TokenStore({ databasePath: context.databasePath })
     const server = await startServer({
       db,
@@ -50,7 +50,7 @@ async function serve(context: CommandContext): Promise<number> {
     })
     try {
       if (context.json) {
-        context.output.json({ url: server.url, host: server.host, port: server.port, database: context.databasePath, tokens: tokens.list().length, ask: true, model: session.model === undefined ? 'offline' : session.modelId })
+        context.output.json({ url: server.url, host: server.host, port: server.port, database: context.databasePath, tokens: tokens.list().length, ask: true, model: living.modelId })
       } else {
         context.output.line(`livingdb serve: listening on ${server.url} (database ${context.databasePath}); Ctrl-C stops`)
         context.output.note(`API description: ${server.url}/v1/openapi.json`)
@@ -66,7 +66,7 @@ async function serve(context: CommandContext): Promise<number> {
     throw new LivingDbError('INVALID_ARGUMENT', `Port ${integerOption(context, 'port') ?? DEFAULT_PORT} is already in use. Pass another --port (0 picks a free one).`, { cause: error })
   } finally {
     await session?.close()
-    await db.close()
+    await living.close()
   }
   return 0
 }
