@@ -26,16 +26,15 @@ const SKIPPED = new Set(['node_modules', SIGNATURE_FILE, 'package.json'])
 
 function collectFiles(root: string, manifest: PluginPackageManifest): PackageFile[] {
   const files: PackageFile[] = []
-  const walk = (path: string, explicit: boolean): void => {
+  const walk = (path: string): void => {
     const stat = lstatSync(path, { throwIfNoEntry: false })
     const name = relative(root, path).split(sep).join('/')
     if (stat === undefined) throw new MarketplaceError('MARKETPLACE_MANIFEST_INVALID', `${PLUGIN_MANIFEST_FILE} lists "${name}" in files, but ${path} does not exist.`)
     if (stat.isSymbolicLink()) throw new MarketplaceError('MARKETPLACE_ARCHIVE_UNSAFE', `${path} is a symbolic link; packages hold plain files only. Replace it with a copy.`, { details: { path } })
     if (stat.isDirectory()) {
       for (const entry of readdirSync(path).sort()) {
-        if (!explicit && (entry.startsWith('.') || SKIPPED.has(entry))) continue
-        if (path === root && SKIPPED.has(entry)) continue
-        walk(join(path, entry), false)
+        if (entry.startsWith('.') || entry === 'node_modules' || (path === root && SKIPPED.has(entry))) continue
+        walk(join(path, entry))
       }
       return
     }
@@ -43,12 +42,12 @@ function collectFiles(root: string, manifest: PluginPackageManifest): PackageFil
     if (SKIPPED.has(name)) return
     files.push({ path: safeEntryPath(name), data: new Uint8Array(readFileSync(path)), mode: stat.mode & 0o111 ? 0o755 : 0o644 })
   }
-  if (manifest.files === undefined) walk(root, true)
+  if (manifest.files === undefined) walk(root)
   else {
-    walk(join(root, PLUGIN_MANIFEST_FILE), true)
+    walk(join(root, PLUGIN_MANIFEST_FILE))
     for (const listed of manifest.files) {
       const path = resolve(root, safeEntryPath(listed))
-      walk(path, true)
+      walk(path)
     }
   }
   const unique = new Map(files.map((file) => [file.path, file]))

@@ -73,8 +73,9 @@ export function detectPersonalData(text, kinds) {
       const digits = match[0].replace(/[ -]/g, '')
       if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits)) add('payment-card')
     }
-    rest = rest.replace(CARD, (match) => (luhnValid(match.replace(/[ -]/g, '')) ? ' ' : match))
   }
+  // A run of 13+ digits is a card number or nothing personal; never read it as a phone number.
+  rest = rest.replace(CARD, ' ')
   if (kinds.includes('us-ssn')) {
     for (const match of rest.matchAll(SSN)) {
       if (match[1] !== '000' && match[1] !== '666' && !match[1].startsWith('9') && match[2] !== '00' && match[3] !== '0000') add('us-ssn')
