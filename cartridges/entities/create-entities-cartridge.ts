@@ -1,5 +1,6 @@
 import { type CartridgeV1, defineCartridge } from '../spec/index.js'
 import { applyEntityEvents } from './apply-entity-events.js'
+import { CachedKeyspace } from './cached-keyspace.js'
 import { type EntityInput, resolveEntityInput } from './entity-input.js'
 import { entityStats, listEntityFacts } from './entity-facts.js'
 import { entityQueries } from './entity-queries.js'
@@ -49,9 +50,10 @@ export function createEntitiesCartridge(options: EntitiesCartridgeOptions = {}):
     keyspaces: [keyspace],
     sources: input.sources,
     async apply({ commits, transaction, plugin }) {
-      const space = transaction.keyspace(keyspace)
+      const space = new CachedKeyspace(transaction.keyspace(keyspace), [`${prefix}e/`, `${prefix}n/`])
       const resolver = new EntityResolver(space, prefix, resolution)
       await applyEntityEvents({ events: input.events({ commits, plugin }), resolver, space, prefix })
+      space.flush()
     },
     queries: entityQueries({ keyspace, prefix, fuzzyThreshold: resolution.fuzzyThreshold, minFuzzyLength: resolution.minFuzzyLength }),
     stats: ({ reader }) => entityStats(reader.keyspace(keyspace), prefix),

@@ -20,3 +20,4 @@ export { resolutionFingerprint, resolveResolutionOptions, type MergeConfirmation
 export { createModelConfirmation } from './model-confirmation.js'
 export { entityMentions, entityQueries, entitySummarySchema, summarizeEntity } from './entity-queries.js'
 export { entityStats, listEntityFacts } from './entity-facts.js'
+export { CachedKeyspace } from './cached-keyspace.js'

@@ -1,5 +1,5 @@
 import { type CartridgeV1, defineCartridge } from '../spec/index.js'
-import { applyEntityEvents, EntityResolver, type EntityInput, entityQueries, entityStats, listEntityFacts, type ResolutionOptions, resolutionFingerprint, resolveEntityInput, resolveResolutionOptions } from '../entities/index.js'
+import { applyEntityEvents, CachedKeyspace, EntityResolver, type EntityInput, entityQueries, entityStats, listEntityFacts, type ResolutionOptions, resolutionFingerprint, resolveEntityInput, resolveResolutionOptions } from '../entities/index.js'
 import { EdgeWriter } from './edge-writer.js'
 import { GraphReader, RELATIONSHIP_ENTITY_PREFIX } from './graph-reader.js'
 import { graphQueries } from './graph-queries.js'
@@ -55,7 +55,7 @@ export function createRelationshipsCartridge(options: RelationshipsCartridgeOpti
     keyspaces: [keyspace],
     sources: input.sources,
     async apply({ commits, transaction, plugin }) {
-      const space = transaction.keyspace(keyspace)
+      const space = new CachedKeyspace(transaction.keyspace(keyspace), [`${RELATIONSHIP_ENTITY_PREFIX}e/`, `${RELATIONSHIP_ENTITY_PREFIX}n/`, 'r/q/', 'r/c/'])
       const resolver = new EntityResolver(space, RELATIONSHIP_ENTITY_PREFIX, resolution)
       const edges = new EdgeWriter(space, resolver, functionalSet)
       await applyEntityEvents({
@@ -80,6 +80,7 @@ export function createRelationshipsCartridge(options: RelationshipsCartridgeOpti
           edges.setSourceEdges({ source: event.source, edges: asserted, provenance: event.provenance, timestamp: event.record.source.timestamp })
         },
       })
+      space.flush()
     },
     queries: [...graphQueries(keyspace), entityQueries({ keyspace, prefix: RELATIONSHIP_ENTITY_PREFIX, fuzzyThreshold: resolution.fuzzyThreshold, minFuzzyLength: resolution.minFuzzyLength })[0]!],
     stats({ reader }) {

@@ -38,6 +38,9 @@ export interface EdgeRecord {
   readonly provenance: Provenance
 }
 
+/** Open edges per object (end component → count) of one subject name and predicate: `r/c/...`. */
+export type OpenObjectsRecord = { readonly [objectComponent: string]: number }
+
 /** The open edges a source asserts: `r/q/<source id>`. */
 export interface SourceEdgesRecord {
   readonly open: readonly string[]
@@ -48,12 +51,23 @@ export function endComponent(end: Pick<EdgeEnd, 'type' | 'norm'>): string {
   return keyComponent(nameKey(end.type, end.norm))
 }
 
-/** The relationships cartridge's edge key layout (resolver keys live under `ent/`). */
+/**
+ * The relationships cartridge's edge key layout (resolver keys live under `ent/`):
+ * `r/o/` every edge by subject, `r/i/` by object, `r/f/` open edges by subject,
+ * `r/c/` open-edge counts per (subject, predicate) by object, `r/q/` the open edges of each source.
+ */
 export const edgeKeys = {
   out: (edge: Pick<EdgeRecord, 'subject' | 'predicate' | 'object' | 'validFrom'>, source: string) =>
     `r/o/${endComponent(edge.subject)}/${keyComponent(edge.predicate)}/${endComponent(edge.object)}/${padNumber(edge.validFrom, 12)}/${source}`,
   in: (edge: Pick<EdgeRecord, 'subject' | 'predicate' | 'object' | 'validFrom'>, source: string) =>
     `r/i/${endComponent(edge.object)}/${keyComponent(edge.predicate)}/${endComponent(edge.subject)}/${padNumber(edge.validFrom, 12)}/${source}`,
+  /** The open-edge index entry of an out key (`r/f/...`, present while the edge is open). */
+  openOfOut: (outKey: string) => `r/f/${outKey.slice('r/o/'.length)}`,
+  /** The out key an open-edge index entry points to. */
+  outOfOpen: (openKey: string) => `r/o/${openKey.slice('r/f/'.length)}`,
+  /** Open-edge counts by object for one subject name and predicate (`r/c/<subject>/<predicate>`). */
+  openObjects: (end: Pick<EdgeEnd, 'type' | 'norm'>, predicate: string) => `r/c/${endComponent(end)}/${keyComponent(predicate)}`,
+  openPrefix: (end: Pick<EdgeEnd, 'type' | 'norm'>, predicate?: string) => `r/f/${endComponent(end)}/${predicate === undefined ? '' : `${keyComponent(predicate)}/`}`,
   /** The out key an in key points to. */
   outOfIn: (inKey: string) => {
     const [objectPart, predicate, subjectPart, validFrom, ...source] = inKey.slice('r/i/'.length).split('/')

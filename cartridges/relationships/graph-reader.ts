@@ -41,8 +41,9 @@ export class GraphReader {
     for (const name of entity.names) {
       const end = { type: entity.type, norm: name.norm }
       if (args.direction !== 'in') {
-        for (const entry of this.space.scan({ prefix: edgeKeys.outPrefix(end, args.predicate) })) {
-          const edge = entry.value as unknown as EdgeRecord
+        const current = args.asOf === undefined && args.includeClosed !== true
+        for (const entry of this.space.scan({ prefix: current ? edgeKeys.openPrefix(end, args.predicate) : edgeKeys.outPrefix(end, args.predicate) })) {
+          const edge = (current ? this.space.get(edgeKeys.outOfOpen(String(entry.key))) : entry.value) as unknown as EdgeRecord
           if (keep(edge)) found.push({ entityId: this.entityOfName(edge.object.type, edge.object.norm) ?? null, name: edge.object.name, direction: 'out', edge })
         }
       }
