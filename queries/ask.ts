@@ -66,11 +66,17 @@ function createFallback(plan: Plan, warnings: AskWarning[]): Plan {
   return { ...plan, planner: 'offline-fallback' }
 }
 
-/** Fills in the txn id that wrote each result's version (history cartridge) and its snippet. */
+/**
+ * The top results with values (read at the answered txn for candidates a plugin added)
+ * and, through the history cartridge (asked at the latest commit, for the version as of
+ * the answered txn), the txn id that wrote each cited version.
+ */
 function toResults(db: AskDatabase, cartridges: readonly Cartridge[], candidates: readonly Candidate[], limit: number, txnId: number): AskResultItem[] {
   const top = candidates.slice(0, limit)
+  const missing = top.filter((item) => item.value === undefined && item.keyspace !== '(aggregate)')
+  if (missing.length > 0) db.readAt(txnId, (snapshot) => missing.forEach((item) => (item.value = snapshot.keyspace(item.keyspace).get(item.key) ?? null)))
   const history = cartridges.find((cartridge) => cartridge.queries.some((query) => query.name === 'versions') && cartridge.queries.some((query) => query.name === 'asOf'))
-  const versions = history === undefined ? undefined : db.readAt(txnId, (snapshot) => top.map((item) => {
+  const versions = history === undefined ? undefined : db.read((snapshot) => top.map((item) => {
     if (item.keyspace === '(aggregate)') return null
     try {
       const output = runQueryOnSnapshot(history, findQuery(history, 'asOf'), { key: item.key, txnId }, snapshot) as { version: { txnId: number } | null }
@@ -80,8 +86,8 @@ function toResults(db: AskDatabase, cartridges: readonly Cartridge[], candidates
       return null
     }
   }))
-  return top.map((item, index) => {
-    const writtenBy = versions?.[index] ?? null
+  return top.filter((item) => item.value !== null).map((item) => {
+    const writtenBy = versions?.[top.indexOf(item)] ?? null
     const citations: Citation[] = item.citations.map((citation) => (citation.txnId === null && citation.key === item.key && writtenBy !== null ? { ...citation, txnId: writtenBy } : citation))
     return { key: item.key, keyspace: item.keyspace, value: item.value ?? null, score: item.score, citations }
   })
