@@ -44,9 +44,11 @@ export async function startPlugin(args: StartPluginArgs): Promise<PluginConnecti
   const sandboxed = isSandboxed(registration)
   const heapLimitMb = registration.heapLimitMb ?? policy.heapLimitMb
   const pluginName = () => args.capabilities()?.plugin ?? label
+  // An untrusted plugin must not flood the host's log: its records (log calls, output lines, violations) are rate-limited.
+  const onLog = sandboxed ? rateLimitedLog(args.onLog, pluginName) : args.onLog
   const violation = (reported: { readonly action: string; readonly message: string }) => {
     const entry = args.violations.record(reported)
-    args.onLog({ plugin: pluginName(), level: 'warn', message: `refused ${entry.action}: ${entry.message}`, fields: { code: 'PLUGIN_SANDBOX_VIOLATION', action: entry.action } })
+    onLog({ plugin: pluginName(), level: 'warn', message: `refused ${entry.action}: ${entry.message}`, fields: { code: 'PLUGIN_SANDBOX_VIOLATION', action: entry.action } })
   }
   let channel: PluginChannel
   if (sandboxed) {
@@ -55,7 +57,7 @@ export async function startPlugin(args: StartPluginArgs): Promise<PluginConnecti
       packageDirectory,
       heapLimitMb,
       memoryLimitMb: registration.memoryLimitMb ?? heapLimitMb * 2 + 128,
-      onOutput: (line, stream) => args.onLog({ plugin: pluginName(), level: stream === 'stderr' ? 'warn' : 'info', message: line, fields: { stream } }),
+      onOutput: (line, stream) => onLog({ plugin: pluginName(), level: stream === 'stderr' ? 'warn' : 'info', message: line, fields: { stream } }),
     })
   } else {
     channel = startWorkerChannel({ moduleUrl: registration.moduleUrl, heapLimitMb })
@@ -81,7 +83,7 @@ export async function startPlugin(args: StartPluginArgs): Promise<PluginConnecti
         throw error
       }
     },
-    onLog: (record) => args.onLog({ plugin: pluginName(), ...record }),
+    onLog: (record) => onLog({ plugin: pluginName(), ...record }),
     onViolation: (reported) => violation(reported),
     liveness: policy.liveness,
     sandboxed,
@@ -98,4 +100,27 @@ export async function startPlugin(args: StartPluginArgs): Promise<PluginConnecti
     })
   }
   return connection
+}
+
+/** Log records a sandboxed plugin may produce per second; the rest are dropped and counted. */
+const SANDBOX_LOG_RECORDS_PER_SECOND = 200
+
+/** Passes at most {@link SANDBOX_LOG_RECORDS_PER_SECOND} records a second, then one record saying how many were dropped. */
+function rateLimitedLog(onLog: (record: PluginLogRecord) => void, plugin: () => string): (record: PluginLogRecord) => void {
+  let windowStart = 0
+  let passed = 0
+  let dropped = 0
+  return (record) => {
+    const now = Date.now()
+    if (now - windowStart >= 1_000) {
+      if (dropped > 0) onLog({ plugin: plugin(), level: 'warn', message: `dropped ${dropped} log records over the limit of ${SANDBOX_LOG_RECORDS_PER_SECOND} a second`, fields: { dropped } })
+      windowStart = now
+      passed = 0
+      dropped = 0
+    }
+    if (passed < SANDBOX_LOG_RECORDS_PER_SECOND) {
+      passed++
+      onLog(record)
+    } else dropped++
+  }
 }
