@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { open } from '../../core/index.js'
 import { dumpNow } from '../conformance/index.js'
 import { openCartridge, rebuildCartridge } from '../spec/index.js'
+import { writeEntityDirective } from '../entities/index.js'
 import { deleteExtractedNote, writeExtractedNote } from '../entities/test-support/extraction-fixtures.js'
 import { createRelationshipsCartridge } from './create-relationships-cartridge.js'
 
@@ -38,6 +39,28 @@ describe('relationships cartridge', () => {
       const incremental = dumpNow(db, cartridge)
       await rebuildCartridge({ db, cartridge })
       expect(dumpNow(db, cartridge)).toEqual(incremental)
+    } finally {
+      await db.close()
+    }
+  })
+
+  it('treats another name of the same entity as the same object, and a merged subject as the same subject', async () => {
+    const { db, graph } = await setup()
+    try {
+      await writeExtractedNote({ db, key: 'notes/1', entities: [person('Omar Haddad'), organization('Acme Corp')], relationships: [{ subject: 0, predicate: 'work at', object: 1 }] })
+      await writeExtractedNote({ db, key: 'notes/2', entities: [person('Omar Haddad'), organization('ACME')], relationships: [{ subject: 0, predicate: 'work at', object: 1 }] })
+      await graph.catchUp()
+      const open = graph.query('neighbours', { entityId: 'person:omar haddad', predicate: 'work at' }) as Neighbour[]
+      expect(open.map((neighbour) => [neighbour.entityId, neighbour.edge.object, neighbour.edge.validTo])).toEqual([
+        ['organization:acme corp', 'Acme Corp', null],
+        ['organization:acme corp', 'ACME', null],
+      ])
+      await writeExtractedNote({ db, key: 'notes/3', entities: [person('O. Haddad'), organization('Initech')], relationships: [{ subject: 0, predicate: 'work at', object: 1 }] })
+      await writeEntityDirective({ db, directive: { op: 'merge', from: 'person:o haddad', into: 'person:omar haddad' } })
+      await writeExtractedNote({ db, key: 'notes/4', entities: [person('O. Haddad'), organization('Globex')], relationships: [{ subject: 0, predicate: 'work at', object: 1 }] })
+      await graph.catchUp()
+      const now = graph.query('neighbours', { entityId: 'person:omar haddad', predicate: 'work at' }) as Neighbour[]
+      expect(now.map((neighbour) => neighbour.entityId)).toEqual(['organization:globex'])
     } finally {
       await db.close()
     }
