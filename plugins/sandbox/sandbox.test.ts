@@ -183,6 +183,17 @@ describe('a hostile plugin in the sandbox', () => {
   })
 })
 
+describe('a plugin that floods the log', () => {
+  it('gets at most its rate of log records through', async () => {
+    const { db, host, logs } = await startHostile({ attempt: 'log-flood' })
+    const spam = logs.filter((record) => record.plugin === 'hostile' && record.message === 'spam')
+    expect(spam.length).toBeGreaterThan(0)
+    // 3 batches x (5,000 log calls + 5,000 output lines) were sent; the limit lets 200 a second through.
+    expect(spam.length).toBeLessThan(3 * 2 * 5_000)
+    await expectDatabaseUnharmed(db, host)
+  })
+})
+
 describe('a plugin that loops forever outside a hook (in a timer)', () => {
   it('fails its liveness check, is terminated and restarted, and the database keeps committing', async () => {
     const { db, host } = await startHostile({ attempt: 'background-loop' }, { liveness: { intervalMs: 100, timeoutMs: 300 } })
