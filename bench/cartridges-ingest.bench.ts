@@ -2,74 +2,24 @@
  * Ingestion benchmark, end to end: app commits → extraction and embedder plugins (offline
  * provider, worker threads, through the plugin host) → every available cartridge, live.
  * Run: node --import tsx bench/cartridges-ingest.bench.ts [--records 20000] [--per-commit 100] [--seed 7]
- *        [--memory] [--no-extraction] [--no-cartridges] [--builtin-extractor]
- *        [--cartridges topics,history,pending_tasks_by_type,entities,vectors]
+ *        [--memory] [--no-extraction] [--no-cartridges]
+ *        [--cartridges topics,history,pending_tasks_by_type,entities,relationships,vectors]
  *
  * A writer commits generated work notes (~300 characters) and tasks as fast as it can
- * while the plugin host (extractor + embedder) and the attached cartridges (topics,
- * history, pending_tasks_by_type, entities, vectors) follow the commit stream; the clock
- * stops when the plugin host and every cartridge have caught up with the last commit.
- * Afterwards each cartridge is rebuilt alone from the same commit stream (its own
- * rate), and the results are checked (every note extracted, embedded and indexed). Rates are
- * wall-clock records/s and records per CPU-second of the whole process (all threads):
- * on a shared, loaded machine the CPU-time rate is the steadier figure.
- *
- * This file is also the extraction plugin the host loads into its worker when the
- * built-in `entity-extractor` plugin is not there (see `benchExtractor`).
+ * while the plugin host (the built-in entity-extractor and embedder plugins) and the
+ * attached cartridges (topics, history, pending_tasks_by_type, entities, relationships,
+ * vectors) follow the commit stream; the clock stops when the plugin host and every
+ * cartridge have caught up with the last commit. Afterwards each cartridge is rebuilt
+ * alone from the same commit stream (its own rate), and the results are checked (every
+ * note extracted, embedded and indexed). Rates are wall-clock records/s and records per
+ * CPU-second of the whole process (all threads): on a shared, loaded machine the
+ * CPU-time rate is the steadier figure.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { isMainThread } from 'node:worker_threads'
-import { z } from 'zod'
-import { DEFAULT_EXTRACTION_KEYSPACE, type ExtractionCall, extractRecords, extractionKey, type SourceText } from '../cartridges/entities/index.js'
-import { definePlugin } from '../plugins/spec/index.js'
-
-/**
- * The fallback extraction plugin (used until the built-in entity-extractor plugin exists):
- * the entity-extractor's record format and batching (`extractRecords`: several notes per
- * offline `generateObject` call, chunks in flight together), written to the keyspace the
- * entities cartridge reads.
- */
-export const benchExtractor = definePlugin({
-  name: 'bench-extractor',
-  version: '1.0.0',
-  apiVersion: 1,
-  configSchema: z.object({}),
-  permissions: { read: [{ keyspace: 'default', prefix: 'notes/' }], write: [DEFAULT_EXTRACTION_KEYSPACE], model: { budget: {} }, network: false },
-  hooks: {
-    onCommit: {
-      batch: { maxCommits: 64, maxWaitMs: 5 },
-      async handler({ commits, model, plugin }) {
-        const producer = `${plugin.name}@${plugin.version}`
-        const call: ExtractionCall = async ({ system, prompt, schema }) => {
-          const { object } = await model.generateObject({ schema, system, prompt, task: 'extraction' })
-          return { object, ledgerEntryId: null, modelId: 'offline:default' }
-        }
-        const writes: { type: 'put' | 'delete'; keyspace: string; key: string; value?: unknown }[] = []
-        const sources: SourceText[] = []
-        for (const commit of commits) {
-          for (const operation of commit.operations) {
-            const text = operation.type === 'put' ? (operation.value as { text?: unknown } | null)?.text : undefined
-            // (timestamp: for the extraction record format that carries the commit time)
-            const source = { keyspace: operation.keyspace, key: operation.key, txnId: commit.txnId, timestamp: commit.timestamp, text }
-            if (typeof text === 'string') sources.push(source as SourceText)
-            else writes.push({ type: 'delete', keyspace: DEFAULT_EXTRACTION_KEYSPACE, key: extractionKey(operation.keyspace, operation.key) })
-          }
-        }
-        const chunks: SourceText[][] = []
-        for (let index = 0; index < sources.length; index += RECORDS_PER_CALL) chunks.push(sources.slice(index, index + RECORDS_PER_CALL))
-        const extracted = await Promise.all(chunks.map((chunk) => extractRecords({ sources: chunk, call, plugin: producer, batching: { recordsPerCall: RECORDS_PER_CALL } })))
-        for (const record of extracted.flat()) writes.push({ type: 'put', keyspace: DEFAULT_EXTRACTION_KEYSPACE, key: extractionKey(record.source.keyspace, record.source.key), value: record })
-        return { writes: writes as never }
-      },
-    },
-  },
-})
-
-/** Notes per extraction call (the entity-extractor's default). */
-const RECORDS_PER_CALL = 8
+import { DEFAULT_EXTRACTION_KEYSPACE } from '../cartridges/entities/index.js'
 
 function textArgument(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`)
@@ -109,22 +59,22 @@ async function main(): Promise<void> {
     return text.slice(0, 340)
   }
 
-  // Extraction: the built-in entity-extractor plugin module when it exists, else this file's plugin.
-  const builtinExtractor = ['index.ts', 'entity-extractor-plugin.ts'].map((file) => fileURLToPath(new URL(`../plugins/builtin/entity-extractor/${file}`, import.meta.url))).find((path) => existsSync(path) && process.argv.includes('--builtin-extractor'))
-  const extractor = builtinExtractor ?? { module: fileURLToPath(import.meta.url), exportName: 'benchExtractor' }
+  const extractor = { module: fileURLToPath(new URL('../plugins/builtin/entity-extractor/entity-extractor.ts', import.meta.url)), config: { keyPrefix: 'notes/', fields: ['text'] } }
   const embedder = { module: fileURLToPath(new URL('../plugins/builtin/embedder/embedder-plugin.ts', import.meta.url)), config: { prefix: 'notes/', fields: ['text'], metadataFields: ['author'] } }
   const available = [
     cartridges.createTopicsCartridge({ source: { prefix: 'notes/' }, fields: ['text'] }),
     cartridges.createHistoryCartridge({ source: { prefix: 'notes/' }, entityField: 'author' }),
     cartridges.createTasksCartridge(),
     cartridges.createEntitiesCartridge(),
+    cartridges.createRelationshipsCartridge(),
     cartridges.createVectorsCartridge({ source: { keyspace: 'embeddings' } }),
   ]
   const only = textArgument('cartridges')?.split(',')
   const cartridgeList = only === undefined ? available : available.filter((cartridge) => only.includes(cartridge.name))
   const attachedNames = new Set(cartridgeList.map((cartridge) => cartridge.name))
-  // The embedder only feeds the vectors cartridge: leave it out when vectors is not attached.
-  const plugins = [extractor, ...(attachedNames.has('vectors') || only === undefined ? [embedder] : [])]
+  // The extractor feeds entities and relationships, the embedder vectors: leave out a plugin nothing attached reads.
+  const extracting = only === undefined || attachedNames.has('entities') || attachedNames.has('relationships')
+  const plugins = [...(extracting ? [extractor] : []), ...(attachedNames.has('vectors') || only === undefined ? [embedder] : [])]
   const directory = mkdtempSync(join(tmpdir(), 'livingdb-ingest-'))
   const memory = process.argv.includes('--memory')
   const withExtraction = !process.argv.includes('--no-extraction')
@@ -162,22 +112,23 @@ async function main(): Promise<void> {
       history: () => stat('history', 'keys') === records,
       pending_tasks_by_type: () => stat('pending_tasks_by_type', 'pending') === Math.ceil(records / 10),
       entities: () => !withExtraction || stat('entities', 'entities') > 0,
+      relationships: () => true,
       vectors: () => !withExtraction || stat('vectors', 'vectors') === records,
     }
     const embedding = withExtraction && plugins.includes(embedder)
     const failed = [
       ...(withCartridges ? attached.names.filter((name) => !expectations[name]!()) : []),
-      ...(withExtraction && extracted !== records ? [`extracted ${extracted}`] : []),
+      ...(withExtraction && extracting && extracted !== records ? [`extracted ${extracted}`] : []),
       ...(embedding && embedded !== records ? [`embedded ${embedded}`] : []),
     ]
     const ok = failed.length === 0
     const statuses = await host.status()
     console.log(`livingdb ingestion: ${committed.toLocaleString('en-US')} notes (+${Math.ceil(records / 10).toLocaleString('en-US')} tasks), ${perCommit} per commit, ${memory ? 'in memory' : 'on disk (relaxed)'}`)
     if (!withExtraction) console.log('plugins: off (--no-extraction)')
-    else console.log(`plugins (worker threads, offline provider): ${builtinExtractor === undefined ? `bench-extractor (entity-extractor record format, ${RECORDS_PER_CALL} notes per generateObject)` : 'plugins/builtin/entity-extractor'}${embedding ? ' + plugins/builtin/embedder' : ''}; model calls ${statuses.map((status) => `${status.name} ${status.modelSpend.calls}`).join(', ')}`)
+    else console.log(`plugins (worker threads, offline provider): ${[...(extracting ? ['entity-extractor (8 notes per generateObject)'] : []), ...(embedding ? ['embedder (offline hashing, 384 dimensions)'] : [])].join(' + ') || 'none'}; model calls ${statuses.map((status) => `${status.name} ${status.modelSpend.calls}`).join(', ')}`)
     console.log(`cartridges: ${withCartridges ? cartridgeList.map((cartridge) => cartridge.name).join(', ') : 'off (--no-cartridges)'}`)
     console.log(`commit phase           ${(records / (commitMs / 1000)).toFixed(0).padStart(8)} records/s (${commitMs.toFixed(0)} ms)`)
-    console.log(`end to end (all idle)  ${(records / (totalMs / 1000)).toFixed(0).padStart(8)} records/s (${totalMs.toFixed(0)} ms), ${(records / cpuSeconds).toFixed(0)} records per CPU-second   ${ok ? `OK: every note ${withExtraction ? (embedding ? 'extracted, embedded and ' : 'extracted and ') : ''}indexed` : `CHECK FAILED: ${failed.join(', ')}`}`)
+    console.log(`end to end (all idle)  ${(records / (totalMs / 1000)).toFixed(0).padStart(8)} records/s (${totalMs.toFixed(0)} ms), ${(records / cpuSeconds).toFixed(0)} records per CPU-second   ${ok ? `OK: every note ${[...(withExtraction && extracting ? ['extracted'] : []), ...(embedding ? ['embedded'] : []), 'indexed'].join(', ')}` : `CHECK FAILED: ${failed.join(', ')}`}`)
     if (withCartridges) for (const name of attached.names) console.log(`  ${name}: ${JSON.stringify(attached.get(name).stats())}`)
     await host.close()
     for (const name of attached.names) {
@@ -194,4 +145,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (isMainThread) await main()
+await main()

@@ -9,6 +9,7 @@
  * cartridges.query('topics', 'search', { query: 'oslo' })
  */
 import { createEntitiesCartridge } from './entities/index.js'
+import { createRelationshipsCartridge } from './relationships/index.js'
 import type { CartridgeFactory } from './spec/index.js'
 import { createTasksCartridge } from './tasks/index.js'
 import { createHistoryCartridge } from './temporal/index.js'
@@ -20,6 +21,7 @@ export * from './topics/index.js'
 export * from './temporal/index.js'
 export * from './tasks/index.js'
 export * from './entities/index.js'
+export * from './relationships/index.js'
 export * from './vectors/index.js'
 
 /**
@@ -32,5 +34,6 @@ export const BUILTIN_CARTRIDGE_FACTORIES: Readonly<Record<string, CartridgeFacto
   history: createHistoryCartridge as CartridgeFactory,
   pending_tasks_by_type: createTasksCartridge as CartridgeFactory,
   entities: createEntitiesCartridge as CartridgeFactory,
+  relationships: createRelationshipsCartridge as CartridgeFactory,
   vectors: createVectorsCartridge as CartridgeFactory,
 })
