@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ask } from '../queries/index.js'
+import type { Database } from '../index.js'
 import { API_ROUTES } from './livingdb-server.js'
 import { openApiDocument } from './openapi-document.js'
 import { startFixture, type ServerFixture } from './test-support/server-fixture.js'
@@ -62,5 +64,29 @@ describe('OpenAPI document', () => {
     const ask = document.paths['/v1/ask']!.post!.requestBody!.content['application/json'].schema
     expect(Object.keys(ask.properties).sort()).toEqual(['answer', 'asOf', 'explain', 'limit', 'question'])
     expect(ask.required).toEqual(['question'])
+  })
+
+  it('describes what POST /v1/ask really returns (keys of the result, its items and citations)', async () => {
+    await fixture.close()
+    let db: Database | undefined
+    fixture = await startFixture({ ask: ({ question, options }) => ask({ db: db!, question, options: { ...options, answer: true } }) })
+    db = fixture.db
+    await fixture.db.write(transaction => {
+      transaction.put('notes/1', { title: 'Billing migration', text: 'Dana approved the billing migration to Stripe.' })
+      transaction.put('notes/2', { title: 'Outage', text: 'The dashboard was down for 47 minutes.' })
+    })
+    const response = await fixture.call('/v1/ask', { method: 'POST', token: fixture.token('read'), body: { question: 'billing migration', explain: true } })
+    expect(response.status).toBe(200)
+    const body = (await response.json()) as Record<string, unknown> & { results: Record<string, unknown>[]; answer: Record<string, unknown> }
+    const schemas = (openApiDocument({ version: '0.0.0' }) as { components: { schemas: Record<string, { properties: Record<string, { items?: { properties: Record<string, unknown> } }>; required: string[] }> } }).components.schemas
+    const askResult = schemas.AskResult!
+    for (const key of askResult.required) expect(body, key).toHaveProperty(key)
+    for (const key of Object.keys(body)) expect(Object.keys(askResult.properties), key).toContain(key)
+    expect(body.results.length).toBeGreaterThan(0)
+    for (const item of body.results) {
+      for (const key of Object.keys(item)) expect(Object.keys(askResult.properties.results!.items!.properties), key).toContain(key)
+      for (const citation of item.citations as Record<string, unknown>[]) for (const key of Object.keys(citation)) expect(Object.keys(schemas.Citation!.properties), key).toContain(key)
+    }
+    for (const key of Object.keys(body.answer)) expect(Object.keys((askResult.properties.answer as unknown as { properties: object }).properties), key).toContain(key)
   })
 })
