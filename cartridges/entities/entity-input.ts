@@ -11,7 +11,9 @@ import { type RecordSelector, recordText, resolveSelector } from './record-text.
  *   (no model call in the cartridge; rebuilds are free);
  * - `inline`: the cartridge extracts from app records itself with `generateObject`
  *   (one model call per commit's records, in batches), for databases without a plugin
- *   host. Put a ledger guard in `guards` so rebuilds replay for free.
+ *   host. Put a ledger guard in `guards` so rebuilds replay for free. The calls run inside
+ *   the cartridge's write transaction, so other writers wait for them: use it with the
+ *   offline model or a ledger in replay mode, and the plugin for remote models.
  */
 export type EntityInput =
   | { readonly kind: 'extractor'; readonly keyspace?: string }

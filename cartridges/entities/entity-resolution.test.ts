@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { open } from '../../core/index.js'
-import { catchUpCartridge, openCartridge, queryCartridge, rebuildCartridge } from '../spec/index.js'
+import { canonicalFingerprint, catchUpCartridge, openCartridge, queryCartridge, rebuildCartridge } from '../spec/index.js'
 import { dumpNow } from '../conformance/index.js'
 import { createEntitiesCartridge } from './create-entities-cartridge.js'
 import { writeEntityDirective } from './entity-directive.js'
@@ -36,6 +36,15 @@ describe('name normalisation and similarity', () => {
     expect(jaroWinkler('dixon', 'dicksonx')).toBeCloseTo(0.8133, 3)
     expect(jaroWinkler('abc', 'abc')).toBe(1)
     expect(jaroWinkler('abc', 'xyz')).toBe(0)
+  })
+})
+
+describe('entities cartridge recipe', () => {
+  it('recreates the same cartridge (same fingerprint) from its recorded recipe', () => {
+    const cartridge = createEntitiesCartridge({ resolution: { fuzzyThreshold: 0.95 } })
+    const again = createEntitiesCartridge(cartridge.recipe!.options as never)
+    expect(canonicalFingerprint(again.fingerprint)).toBe(canonicalFingerprint(cartridge.fingerprint))
+    expect(createEntitiesCartridge({ input: { kind: 'inline' } }).recipe).toBeUndefined()
   })
 })
 

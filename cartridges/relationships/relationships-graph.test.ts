@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { open } from '../../core/index.js'
 import { dumpNow } from '../conformance/index.js'
-import { openCartridge, rebuildCartridge } from '../spec/index.js'
+import { canonicalFingerprint, openCartridge, rebuildCartridge } from '../spec/index.js'
 import { writeEntityDirective } from '../entities/index.js'
 import { deleteExtractedNote, writeExtractedNote } from '../entities/test-support/extraction-fixtures.js'
 import { createRelationshipsCartridge } from './create-relationships-cartridge.js'
@@ -19,6 +19,12 @@ async function setup() {
 }
 
 describe('relationships cartridge', () => {
+  it('recreates the same cartridge (same fingerprint) from its recorded recipe', () => {
+    const cartridge = createRelationshipsCartridge({ functionalPredicates: ['Work At', 'report to'] })
+    const again = createRelationshipsCartridge(cartridge.recipe!.options as never)
+    expect(canonicalFingerprint(again.fingerprint)).toBe(canonicalFingerprint(cartridge.fingerprint))
+  })
+
   it('closes the old edge of a functional predicate instead of deleting it, and answers as of a txn', async () => {
     const { db, cartridge, graph } = await setup()
     try {
