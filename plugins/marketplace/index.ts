@@ -33,3 +33,4 @@ export { fetchVerifiedPackage, type VerifiedPackage } from './fetch-verified-pac
 export { createDatabaseActivation, type PluginActivation, type ReportedPlugin } from './plugin-activation.js'
 export { PACKAGES_DIRECTORY, STAGING_DIRECTORY, commitPluginChanges } from './install-transaction.js'
 export { KEYRING_NAME, PluginMarketplace, type ChangeArgs, type ChangeReport, type ConsentItem, type ConsentPrompt, type ConsentRequest, type PluginMarketplaceOptions } from './plugin-marketplace.js'
+export { consentText } from './consent-text.js'
