@@ -4,12 +4,12 @@ import { entityKeys } from './entity-keys.js'
 
 /**
  * Every fact the entity resolver keeps under `prefix`, with its provenance: entities,
- * names, mentions, merges, directives and rejected input records.
+ * names, mentions, merges, unmerge blocks, directives and rejected input records.
  */
 export function* listEntityFacts(args: { readonly space: CartridgeKeyspaceReader; readonly keyspace: string; readonly prefix: string }): Generator<CartridgeFact> {
   const keys = entityKeys(args.prefix)
   const events = eventKeys(args.prefix)
-  for (const prefix of [keys.entityPrefix, keys.namesPrefix, keys.mentionsPrefix, keys.mergesPrefix, events.directivePrefix, events.rejectedPrefix]) {
+  for (const prefix of [keys.entityPrefix, keys.namesPrefix, keys.mentionsPrefix, keys.mergesPrefix, keys.blocksPrefix, events.directivePrefix, events.rejectedPrefix]) {
     for (const entry of args.space.scan({ prefix })) {
       yield { keyspace: args.keyspace, key: String(entry.key), provenance: (entry.value as unknown as { provenance: Provenance }).provenance }
     }

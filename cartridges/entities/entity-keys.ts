@@ -11,7 +11,8 @@ export function nameKey(type: string, norm: string): string {
  * `e/<id>` entity, `y/<type>/<id>` type index, `n/<name key>` name → entity,
  * `v/<type>/<variant>/<norm>` variant index (legal form dropped, initials),
  * `t/<type>/<trigram>/<norm>` trigram index, `m/<name key>/<source id>` mention,
- * `s/<source id>` names a source mentions, `g/<id>/<name key>` merge record.
+ * `s/<source id>` names a source mentions, `g/<id>/<name key>` merge record,
+ * `b/<name key>/<id>` a name an unmerge took out of an entity (never merged back by itself).
  */
 export function entityKeys(prefix: string) {
   return {
@@ -32,6 +33,8 @@ export function entityKeys(prefix: string) {
     mergePrefix: (id: string) => `${prefix}g/${keyComponent(id)}/`,
     mergesPrefix: `${prefix}g/`,
     namesPrefix: `${prefix}n/`,
+    block: (key: string, id: string) => `${prefix}b/${key}/${keyComponent(id)}`,
+    blocksPrefix: `${prefix}b/`,
   }
 }
 

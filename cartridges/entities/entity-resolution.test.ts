@@ -97,6 +97,12 @@ describe('entity resolution', () => {
       await writeEntityDirective({ db, directive: { op: 'unmerge', entityId: 'organization:initech', fromEntityId: 'organization:hooli' } })
       await handle.catchUp()
       expect(lookup('acme', { fuzzy: false })[0]).toMatchObject({ id: 'organization:acme', mentions: 2 })
+      // The only records naming "Acme" go away and come back: the unmerge still holds.
+      await deleteExtractedNote(db, 'notes/2')
+      await deleteExtractedNote(db, 'notes/3')
+      await writeExtractedNote({ db, key: 'notes/5', entities: [{ name: 'Acme', type: 'organization' }] })
+      await handle.catchUp()
+      expect(lookup('acme', { fuzzy: false })[0]).toMatchObject({ id: 'organization:acme', mentions: 1 })
       expect(lookup('Hooli')[0]).toMatchObject({ id: 'organization:hooli', mentions: 1 })
       const incremental = dumpNow(db, cartridge)
       await rebuildCartridge({ db, cartridge })

@@ -181,7 +181,8 @@ export class EntityResolver {
   /**
    * Moves names of `entityId` to a new entity (an unmerge). `names` are normalised names;
    * the new entity takes `preferredId` when free. The merge records of the moved names are
-   * kept, marked reverted by `provenance`. Returns the new id, or undefined when nothing
+   * kept, marked reverted by `provenance`, and each moved name is blocked from joining the
+   * old entity again by itself (a later `merge` directive lifts the block). Returns the new id, or undefined when nothing
    * moved (unknown entity or name, or every name would leave).
    */
   split(args: { readonly entityId: string; readonly norms: readonly string[]; readonly preferredId?: string; readonly provenance: Provenance }): string | undefined {
@@ -199,6 +200,7 @@ export class EntityResolver {
       this.space.put(this.keys.name(key), json({ ...record, entityId: id, method: 'split', score: 1 } satisfies NameRecord))
       const merge = this.space.get(this.keys.merge(entity.id, key)) as MergeRecord | undefined
       if (merge !== undefined) this.space.put(this.keys.merge(entity.id, key), json({ ...merge, revertedBy: args.provenance } satisfies MergeRecord))
+      this.space.put(this.keys.block(key, entity.id), json({ provenance: args.provenance }))
     }
     return id
   }
@@ -212,6 +214,7 @@ export class EntityResolver {
       const key = nameKey(from.type, name.norm)
       const record = this.space.get(this.keys.name(key)) as unknown as NameRecord
       this.space.put(this.keys.name(key), json({ ...record, entityId: into.id, method: 'directive', score: 1 } satisfies NameRecord))
+      this.space.delete(this.keys.block(key, into.id))
       const merge: MergeRecord = { entityId: into.id, type: into.type, norm: name.norm, name: name.name, method: 'directive', score: 1, fromEntityId: from.id, provenance: args.provenance, revertedBy: null }
       this.space.put(this.keys.merge(into.id, key), json(merge))
     }

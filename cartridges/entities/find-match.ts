@@ -40,17 +40,19 @@ export function effectiveType(args: { readonly space: CartridgeKeyspaceReader; r
  * Finds the entity a new name belongs to, without writing: an exact name; else one entity reached through name variants
  * (legal form dropped, initials; several → no alias match); else the best name of the
  * same type by Jaro–Winkler at or above `threshold`, among names sharing enough
- * trigrams. Deterministic: ties go to the smaller normalised name.
+ * trigrams. Entities an unmerge took this name out of are skipped. Deterministic: ties
+ * go to the smaller normalised name.
  */
 export function findMatch(args: { readonly space: CartridgeKeyspaceReader; readonly keys: EntityKeys; readonly type: string; readonly norm: string; readonly threshold: number; readonly minFuzzyLength: number }): NameMatch | undefined {
   const { space, keys, type, norm } = args
+  const blocked = (entityId: string): boolean => space.get(keys.block(nameKey(type, norm), entityId)) !== undefined
   const exact = nameRecord(space, keys, type, norm)
   if (exact !== undefined) return { entityId: exact.entityId, method: 'exact', score: 1 }
   const viaVariants = new Set<string>()
   const variants = nameVariants(norm, type)
   for (const variant of variants) {
     const record = nameRecord(space, keys, type, variant)
-    if (record !== undefined) viaVariants.add(record.entityId)
+    if (record !== undefined && !blocked(record.entityId)) viaVariants.add(record.entityId)
   }
   // Names whose variant is this name ("acme" → "acme corp", "nyc" → "new york city"), and
   // names sharing this name's legal-form core ("acme inc" → "acme corp"); never two
@@ -59,7 +61,7 @@ export function findMatch(args: { readonly space: CartridgeKeyspaceReader; reado
   for (const variant of core === undefined ? [norm] : [norm, core]) {
     for (const entry of space.scan({ prefix: keys.variantPrefix(type, variant), limit: 16 })) {
       const record = nameRecord(space, keys, type, lastComponent(entry.key))
-      if (record !== undefined) viaVariants.add(record.entityId)
+      if (record !== undefined && !blocked(record.entityId)) viaVariants.add(record.entityId)
     }
   }
   if (viaVariants.size === 1) return { entityId: [...viaVariants][0]!, method: 'alias', score: 1 }
@@ -72,14 +74,16 @@ export function findMatch(args: { readonly space: CartridgeKeyspaceReader; reado
       shared.set(candidate, (shared.get(candidate) ?? 0) + 1)
     }
   }
-  let best: { norm: string; score: number } | undefined
+  const ranked: { norm: string; score: number }[] = []
   for (const [candidate, count] of shared) {
     if (count < Math.ceil(trigrams.length * MIN_SHARED_TRIGRAMS) || candidate.length < args.minFuzzyLength) continue
     const score = Math.round(jaroWinkler(norm, candidate) * 10_000) / 10_000
-    if (score < args.threshold) continue
-    if (best === undefined || score > best.score || (score === best.score && candidate < best.norm)) best = { norm: candidate, score }
+    if (score >= args.threshold) ranked.push({ norm: candidate, score })
   }
-  if (best === undefined) return undefined
-  const record = nameRecord(space, keys, type, best.norm)
-  return record === undefined ? undefined : { entityId: record.entityId, method: 'fuzzy', score: best.score }
+  ranked.sort((left, right) => right.score - left.score || (left.norm < right.norm ? -1 : left.norm > right.norm ? 1 : 0))
+  for (const candidate of ranked) {
+    const record = nameRecord(space, keys, type, candidate.norm)
+    if (record !== undefined && !blocked(record.entityId)) return { entityId: record.entityId, method: 'fuzzy', score: candidate.score }
+  }
+  return undefined
 }
