@@ -9,6 +9,8 @@ import { KV_COMMANDS } from './kv.js'
 import { LLM_COMMANDS } from './llm.js'
 import { LOG_COMMANDS } from './log.js'
 import { PLUGINS_COMMANDS } from './plugins.js'
+import { PLUGINS_MARKETPLACE_COMMANDS } from './plugins-marketplace.js'
+import { REGISTRY_COMMANDS } from './registry.js'
 import { REPAIR_COMMANDS } from './repair.js'
 import { SERVE_COMMANDS } from './serve.js'
 import { STATS_COMMANDS } from './stats.js'
@@ -26,6 +28,8 @@ export const ALL_COMMANDS: readonly CommandDefinition[] = [
   ...STATS_COMMANDS,
   ...CARTRIDGES_COMMANDS,
   ...PLUGINS_COMMANDS,
+  ...PLUGINS_MARKETPLACE_COMMANDS,
+  ...REGISTRY_COMMANDS,
   ...LLM_COMMANDS,
   ...AUDIT_COMMANDS,
   ...ASK_COMMANDS,
