@@ -148,6 +148,28 @@ describe('attachCartridges', () => {
     await db.close()
   })
 
+  it('background: true resolves before the initial build; idle() waits for it; reads as of a txn see the index then', async () => {
+    const db = await open({ durability: 'none' })
+    for (let index = 0; index < 300; index++) await db.put(`notes/${index}`, { text: `market ${index}` })
+    const before = db.txnId
+    const attached = await attachCartridges({ db, cartridges: [createTopicsCartridge({ source: { prefix: 'notes/' } })], background: true, maxCommitsPerBatch: 50 })
+    expect(['rebuilding', 'syncing', 'running']).toContain(attached.get('topics').status().state)
+    await attached.idle()
+    expect(attached.get('topics').stats()).toMatchObject({ documents: 300 })
+    const builtAt = db.txnId
+    const extraTxn = (await db.put('notes/extra', { text: 'market extra' })).txnId
+    await attached.idle()
+    expect(attached.get('topics').stats()).toMatchObject({ documents: 301 })
+    expect(attached.get('topics').stats({ asOf: builtAt })).toMatchObject({ documents: 300 })
+    expect(attached.query('topics', 'search', { query: 'extra' }, { asOf: builtAt })).toEqual([])
+    const facts = attached.get('topics').listFacts()
+    expect(facts).toHaveLength(301)
+    expect(facts.find((fact) => fact.provenance.sourceKey === 'notes/extra')?.provenance.txnId).toBe(extraTxn)
+    expect(facts.filter((fact) => fact.provenance.sourceKey !== 'notes/extra').every((fact) => fact.provenance.txnId <= before)).toBe(true)
+    await attached.close()
+    await db.close()
+  })
+
   it('rejects duplicate names and shared keyspaces, unknown names, and use after close', async () => {
     const db = await open({ durability: 'none' })
     const twice = await attachCartridges({ db, cartridges: [createTopicsCartridge(), createTopicsCartridge()] }).catch((error: unknown) => error)
