@@ -60,28 +60,40 @@ export class EntityResolver {
   /**
    * Replaces what `source` mentions with `mentions` (an empty list retracts it) and
    * returns where each mention resolved (undefined for a name that normalises to nothing).
+   * Names the source keeps mentioning keep their entity; only dropped names are retracted
+   * and only new names are resolved.
    */
   async setSourceMentions(args: { readonly source: string; readonly mentions: readonly MentionInput[]; readonly provenance: Provenance }): Promise<(ResolvedMention | undefined)[]> {
-    this.removeSource(args.source)
+    const index = this.space.get(this.keys.source(args.source)) as SourceIndexRecord | undefined
+    const previous = new Set(index?.names ?? [])
+    const planned = args.mentions.map((mention) => {
+      const norm = normalizeName(mention.name)
+      if (norm === '') return undefined
+      const type = effectiveType({ space: this.space, keys: this.keys, type: mention.type, norm })
+      return { ...mention, type, norm, key: nameKey(type, norm) }
+    })
+    const wanted = new Set(planned.flatMap((mention) => (mention === undefined ? [] : [mention.key])))
+    for (const key of previous) if (!wanted.has(key)) this.removeMention(args.source, key)
     const resolved: (ResolvedMention | undefined)[] = []
-    const names: string[] = []
-    for (const original of args.mentions) {
-      const norm = normalizeName(original.name)
-      if (norm === '') {
+    const done = new Set<string>()
+    for (const mention of planned) {
+      if (mention === undefined) {
         resolved.push(undefined)
         continue
       }
-      const mention = { ...original, type: effectiveType({ space: this.space, keys: this.keys, type: original.type, norm }) }
-      const key = nameKey(mention.type, norm)
-      const entityId = this.entityOfName(mention.type, norm) ?? (await this.addName({ ...mention, norm, provenance: args.provenance }))
-      resolved.push({ entityId, type: mention.type, norm })
-      if (names.includes(key)) continue
-      names.push(key)
+      const entityId = this.entityOfName(mention.type, mention.norm) ?? (await this.addName({ ...mention, provenance: args.provenance }))
+      resolved.push({ entityId, type: mention.type, norm: mention.norm })
+      if (done.has(mention.key)) continue
+      done.add(mention.key)
+      const milli = Math.round(mention.confidence * 1000)
+      const earlier = previous.has(mention.key) ? (this.space.get(this.keys.mention(mention.key, args.source)) as MentionRecord | undefined) : undefined
       const record: MentionRecord = { sourceKeyspace: args.provenance.sourceKeyspace, sourceKey: args.provenance.sourceKey, txnId: args.provenance.txnId, name: mention.name, confidence: mention.confidence, provenance: args.provenance }
-      this.space.put(this.keys.mention(key, args.source), json(record))
-      this.adjustName(entityId, norm, 1, Math.round(mention.confidence * 1000))
+      this.space.put(this.keys.mention(mention.key, args.source), json(record))
+      if (earlier === undefined) this.adjustName(entityId, mention.norm, 1, milli)
+      else this.adjustName(entityId, mention.norm, 0, milli - Math.round(earlier.confidence * 1000))
     }
-    if (names.length > 0) this.space.put(this.keys.source(args.source), json({ names: names.sort() } satisfies SourceIndexRecord))
+    if (done.size > 0) this.space.put(this.keys.source(args.source), json({ names: [...done].sort() } satisfies SourceIndexRecord))
+    else if (index !== undefined) this.space.delete(this.keys.source(args.source))
     return resolved
   }
 
@@ -90,14 +102,17 @@ export class EntityResolver {
     const index = this.space.get(this.keys.source(source)) as SourceIndexRecord | undefined
     if (index === undefined) return
     this.space.delete(this.keys.source(source))
-    for (const key of index.names) {
-      const mention = this.space.get(this.keys.mention(key, source)) as MentionRecord | undefined
-      const name = this.space.get(this.keys.name(key)) as NameRecord | undefined
-      if (mention === undefined || name === undefined) continue
-      this.space.delete(this.keys.mention(key, source))
-      const left = this.adjustName(name.entityId, name.norm, -1, -Math.round(mention.confidence * 1000))
-      if (left === 0) this.dropName(name)
-    }
+    for (const key of index.names) this.removeMention(source, key)
+  }
+
+  /** Retracts one mention; a name left without mentions is dropped. */
+  private removeMention(source: string, key: string): void {
+    const mention = this.space.get(this.keys.mention(key, source)) as MentionRecord | undefined
+    const name = this.space.get(this.keys.name(key)) as NameRecord | undefined
+    if (mention === undefined || name === undefined) return
+    this.space.delete(this.keys.mention(key, source))
+    const left = this.adjustName(name.entityId, name.norm, -1, -Math.round(mention.confidence * 1000))
+    if (left === 0) this.dropName(name)
   }
 
   /** A new name: joins the entity it matches (recording the merge) or founds a new entity. */
