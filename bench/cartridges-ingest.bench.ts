@@ -1,7 +1,7 @@
 /**
  * Ingestion benchmark, end to end: app commits → extraction and embedder plugins (offline
  * provider, worker threads, through the plugin host) → every available cartridge, live.
- * Run: node --import tsx bench/cartridges-ingest.bench.ts [--records 20000] [--per-commit 100] [--seed 7]
+ * Run: node --import tsx bench/cartridges-ingest.bench.ts [--records 5000] [--per-commit 100] [--seed 7]
  *        [--memory] [--no-extraction] [--no-cartridges]
  *        [--cartridges topics,history,pending_tasks_by_type,entities,relationships,vectors]
  *
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const cartridges = await import('../cartridges/index.js')
   const { createPluginHost, createLlmModelAccess } = await import('../plugins/host/index.js')
 
-  const records = argument('records', 20_000)
+  const records = argument('records', 5_000)
   const perCommit = argument('per-commit', 100)
   const random = new SeededRandom(argument('seed', 7))
   const note = (): string => {
