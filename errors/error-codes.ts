@@ -80,6 +80,7 @@ export const ERROR_CODES = {
   MARKETPLACE_KEY_INVALID: { area: 'marketplace', description: 'A key file is not an Ed25519 PEM key, or a fingerprint is malformed.' },
   MARKETPLACE_VERSION_EXISTS: { area: 'marketplace', description: 'The registry already holds that plugin version; published versions are immutable.' },
   MARKETPLACE_DEPENDED_ON: { area: 'marketplace', description: 'Another installed plugin depends on the plugin being uninstalled.' },
+  MARKETPLACE_BUSY: { area: 'marketplace', description: 'Another install, update or uninstall is changing the same plugins directory.' },
   // cartridges: cartridge spec and runtime
   CARTRIDGE_INVALID: { area: 'cartridges', description: 'A cartridge definition is malformed (name, version, keyspaces, sources, queries).' },
   CARTRIDGE_PERMISSION_DENIED: { area: 'cartridges', description: 'A cartridge read or wrote a keyspace it does not own.' },

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { canonicalJson } from './canonical-json.js'
@@ -128,4 +128,17 @@ export async function commitPluginChanges(args: CommitPluginChangesArgs): Promis
   }
   rmSync(staging, { recursive: true, force: true })
   for (const directory of obsolete) rmSync(directory, { recursive: true, force: true })
+  removeOrphans(pluginsDirectory, args.next)
+}
+
+/**
+ * Deletes package directories the lockfile does not name: what an interrupted change
+ * renamed into place before it could write the lockfile (nothing registers a plugin
+ * before its lockfile entry exists, so nothing runs from them). Called with the lock held.
+ */
+function removeOrphans(pluginsDirectory: string, lockfile: PluginLockfile): void {
+  const kept = new Set(Object.values(lockfile.plugins).map((locked) => locked.directory))
+  for (const entry of readdirSync(join(pluginsDirectory, PACKAGES_DIRECTORY))) {
+    if (!kept.has(`${PACKAGES_DIRECTORY}/${entry}`)) rmSync(join(pluginsDirectory, PACKAGES_DIRECTORY, entry), { recursive: true, force: true })
+  }
 }

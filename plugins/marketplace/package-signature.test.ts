@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LivingDbError } from '../../errors/index.js'
+import { errorCodeOf } from './test-support/error-code.js'
 import { contentDigest, generatePublisherKey, integrityOf, keyFingerprint, parsePrivateKey, parsePublicKey, SIGNATURE_FILE, signPackage, verifyPackageSignature } from './package-signature.js'
 import { parsePluginManifest } from './plugin-package-manifest.js'
 import { describePermissions, widenedPermissions } from './plugin-permission-text.js'
@@ -21,15 +22,6 @@ function temporary(): string {
   roots.push(root)
   return root
 }
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run()
-    return undefined
-  } catch (error) {
-    if (!LivingDbError.isInstance(error)) throw error
-    return error.code
-  }
-}
 const file = (path: string, content: string) => ({ path, data: new TextEncoder().encode(content) })
 
 describe('package signatures', () => {
@@ -38,12 +30,12 @@ describe('package signatures', () => {
     const signature = signPackage({ files, name: 'alpha', version: '1.0.0', privateKey: PUBLISHER_KEY })
     const signed = new Map([...files, file(SIGNATURE_FILE, signature)].map((entry) => [entry.path, entry]))
     expect(verifyPackageSignature({ files: signed, name: 'alpha', version: '1.0.0' }).keyId).toBe(PUBLISHER.fingerprint)
-    expect(codeOf(() => verifyPackageSignature({ files: signed, name: 'alpha', version: '1.0.1' }))).toBe('MARKETPLACE_SIGNATURE_INVALID')
-    expect(codeOf(() => verifyPackageSignature({ files: signed, name: 'beta', version: '1.0.0' }))).toBe('MARKETPLACE_SIGNATURE_INVALID')
+    expect(errorCodeOf(() => verifyPackageSignature({ files: signed, name: 'alpha', version: '1.0.1' }))).toBe('MARKETPLACE_SIGNATURE_INVALID')
+    expect(errorCodeOf(() => verifyPackageSignature({ files: signed, name: 'beta', version: '1.0.0' }))).toBe('MARKETPLACE_SIGNATURE_INVALID')
     const extra = new Map(signed).set('extra.js', file('extra.js', 'added later'))
-    expect(codeOf(() => verifyPackageSignature({ files: extra, name: 'alpha', version: '1.0.0' }))).toBe('MARKETPLACE_SIGNATURE_INVALID')
+    expect(errorCodeOf(() => verifyPackageSignature({ files: extra, name: 'alpha', version: '1.0.0' }))).toBe('MARKETPLACE_SIGNATURE_INVALID')
     const garbage = new Map(signed).set(SIGNATURE_FILE, file(SIGNATURE_FILE, '{"format":"nope"}'))
-    expect(codeOf(() => verifyPackageSignature({ files: garbage, name: 'alpha', version: '1.0.0' }))).toBe('MARKETPLACE_SIGNATURE_INVALID')
+    expect(errorCodeOf(() => verifyPackageSignature({ files: garbage, name: 'alpha', version: '1.0.0' }))).toBe('MARKETPLACE_SIGNATURE_INVALID')
     expect(contentDigest(files)).toBe(contentDigest([...files].reverse()))
     expect(integrityOf(new Uint8Array([1]))).toMatch(/^sha512-[A-Za-z0-9+/]{86}==$/)
   })
@@ -59,7 +51,7 @@ describe('package signatures', () => {
     const privateKey = parsePrivateKey(readFileSync(keyPath, 'utf8'), keyPath)
     expect(keyFingerprint(parsePublicKey(readFileSync(keyPath, 'utf8'), keyPath))).toMatch(/^[0-9a-f]{64}$/)
     expect(privateKey.asymmetricKeyType).toBe('ed25519')
-    expect(codeOf(() => parsePrivateKey('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n', 'bad.pem'))).toBe('MARKETPLACE_KEY_INVALID')
+    expect(errorCodeOf(() => parsePrivateKey('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n', 'bad.pem'))).toBe('MARKETPLACE_KEY_INVALID')
   })
 })
 
@@ -75,9 +67,9 @@ describe('the keyring', () => {
     const reopened = PublisherKeyring.open(path)
     expect(reopened.isTrusted(PUBLISHER.fingerprint) && reopened.isTrusted(other.fingerprint)).toBe(true)
     expect(readFileSync(path, 'utf8')).not.toContain('PRIVATE KEY')
-    expect(codeOf(() => keyring.trust({ keyOrFingerprint: 'abc123' }))).toBe('MARKETPLACE_KEY_INVALID')
+    expect(errorCodeOf(() => keyring.trust({ keyOrFingerprint: 'abc123' }))).toBe('MARKETPLACE_KEY_INVALID')
     writeFileSync(path, '{"format":"livingdb-keyring","version":1,"keys":[{"fingerprint":"zz"}]}')
-    expect(codeOf(() => PublisherKeyring.open(path))).toBe('MARKETPLACE_LOCKFILE_INVALID')
+    expect(errorCodeOf(() => PublisherKeyring.open(path))).toBe('MARKETPLACE_LOCKFILE_INVALID')
   })
 })
 
@@ -103,7 +95,7 @@ describe('manifests and publishing', () => {
     expect(JSON.parse(new TextDecoder().decode(files.get('package.json')!.data))).toMatchObject({ name: 'alpha', type: 'module', keywords: ['livingdb-plugin', 'test'], livingdb: { dependencies: { beta: '^1.0.0' } } })
     const registry = join(root, 'registry')
     publishToDirectory({ registryDirectory: registry, packed })
-    expect(codeOf(() => publishToDirectory({ registryDirectory: registry, packed }))).toBe('MARKETPLACE_VERSION_EXISTS')
+    expect(errorCodeOf(() => publishToDirectory({ registryDirectory: registry, packed }))).toBe('MARKETPLACE_VERSION_EXISTS')
     const index = JSON.parse(readFileSync(join(registry, 'index.json'), 'utf8'))
     expect(index.packages.alpha.versions['1.0.0']).toMatchObject({ integrity: packed.integrity, keyId: PUBLISHER.fingerprint, signature: packed.signature.signature, tarball: 'tarballs/alpha-1.0.0.tgz' })
   })

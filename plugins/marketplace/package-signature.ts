@@ -67,11 +67,10 @@ function keyInvalid(where: string, reason: string): MarketplaceError {
   return new MarketplaceError('MARKETPLACE_KEY_INVALID', `${where} is not a usable Ed25519 key: ${reason}. Make one with \`livingdb plugins keygen --out publisher.pem\` or \`openssl genpkey -algorithm ed25519 -out publisher.pem\`.`, { details: { where } })
 }
 
-/** Reads an Ed25519 private key from PEM text (PKCS#8, as openssl and `plugins keygen` write it). */
-export function parsePrivateKey(pem: string, where: string): KeyObject {
+function parseKey(pem: string, where: string, kind: 'private' | 'public'): KeyObject {
   let key: KeyObject
   try {
-    key = createPrivateKey({ key: pem, format: 'pem' })
+    key = kind === 'private' ? createPrivateKey({ key: pem, format: 'pem' }) : createPublicKey({ key: pem, format: 'pem' })
   } catch (error) {
     throw keyInvalid(where, (error as Error).message)
   }
@@ -79,16 +78,14 @@ export function parsePrivateKey(pem: string, where: string): KeyObject {
   return key
 }
 
+/** Reads an Ed25519 private key from PEM text (PKCS#8, as openssl and `plugins keygen` write it). */
+export function parsePrivateKey(pem: string, where: string): KeyObject {
+  return parseKey(pem, where, 'private')
+}
+
 /** Reads an Ed25519 public key from PEM text; a private key yields its public half. */
 export function parsePublicKey(pem: string, where: string): KeyObject {
-  let key: KeyObject
-  try {
-    key = createPublicKey({ key: pem, format: 'pem' })
-  } catch (error) {
-    throw keyInvalid(where, (error as Error).message)
-  }
-  if (key.asymmetricKeyType !== 'ed25519') throw keyInvalid(where, `it is a ${key.asymmetricKeyType ?? 'symmetric'} key`)
-  return key
+  return parseKey(pem, where, 'public')
 }
 
 /** A new publisher key pair, PEM encoded, with its fingerprint. */

@@ -4,6 +4,7 @@ import { pluginPermissionsSchema } from '../spec/plugin-definition-schema.js'
 import type { PluginPermissions } from '../spec/plugin-permissions.js'
 import { writeFileAtomic } from './atomic-file.js'
 import { MarketplaceError } from './marketplace-error.js'
+import { safeEntryPath } from './tar-entry-path.js'
 
 /** The lockfile's name inside the plugins directory. */
 export const LOCKFILE_NAME = 'livingdb-plugins.lock.json'
@@ -51,7 +52,13 @@ const lockedSchema = z
     dependencies: z.record(z.string(), z.string()),
     requested: z.string().optional(),
     directory: z.string().regex(/^packages\/[a-z][a-z0-9-]*@[0-9A-Za-z.+-]+$/),
-    main: z.string(),
+    main: z.string().max(1024).refine((main) => {
+      try {
+        return safeEntryPath(main) === main
+      } catch {
+        return false
+      }
+    }, 'main must be a relative path inside the package'),
     installedAt: z.string(),
   })
   .strict()

@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LivingDbError } from '../../errors/index.js'
@@ -142,6 +143,25 @@ describe('installing from a static registry directory', () => {
     const before = await installedState(target)
     await expect(flaky.install({ registry: target.registry, requests: [{ name: 'alpha', range: '*' }], consent: yes(target) })).rejects.toThrow('disk full')
     expect(await installedState(target)).toEqual(before)
+  })
+})
+
+describe('one change at a time', () => {
+  it('refuses to run beside another change, takes over a lock left by a dead process, and clears leftovers of an interrupted change', async () => {
+    const target = world()
+    target.publish({ name: 'alpha', version: '1.0.0' })
+    mkdirSync(target.pluginsDirectory, { recursive: true })
+    writeFileSync(join(target.pluginsDirectory, '.lock'), String(process.pid))
+    await expectCode(target.marketplace.install({ registry: target.registry, requests: [{ name: 'alpha', range: '*' }], consent: yes(target) }), 'MARKETPLACE_BUSY')
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!
+    writeFileSync(join(target.pluginsDirectory, '.lock'), String(dead))
+    mkdirSync(join(target.pluginsDirectory, '.staging', 'txn-interrupted', 'alpha@0.9.0'), { recursive: true })
+    mkdirSync(join(target.pluginsDirectory, 'packages', 'ghost@1.0.0'), { recursive: true })
+    await target.marketplace.install({ registry: target.registry, requests: [{ name: 'alpha', range: '*' }], consent: yes(target) })
+    const state = await installedState(target)
+    expect(state.packages).toEqual(['alpha@1.0.0'])
+    expect(state.staging).toEqual([])
+    expect(existsSync(join(target.pluginsDirectory, '.lock'))).toBe(false)
   })
 })
 

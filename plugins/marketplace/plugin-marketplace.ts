@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import type { PluginPermissions } from '../spec/plugin-permissions.js'
 import { canonicalJson } from './canonical-json.js'
 import { fetchVerifiedPackage, type VerifiedPackage } from './fetch-verified-package.js'
-import { commitPluginChanges, packageDirectory } from './install-transaction.js'
+import { commitPluginChanges, packageDirectory, STAGING_DIRECTORY } from './install-transaction.js'
+import { withPluginsDirectoryLock } from './plugins-directory-lock.js'
 import { MarketplaceError } from './marketplace-error.js'
 import { openRegistry } from './open-registry.js'
 import type { PluginActivation } from './plugin-activation.js'
@@ -116,9 +117,11 @@ export class PluginMarketplace {
 
   /** Installs plugins (and their dependencies) from `registry`. */
   async install(args: ChangeArgs & { readonly registry: RegistrySource; readonly requests: readonly PluginRequest[] }): Promise<ChangeReport> {
-    const lockfile = this.lockfile()
-    const resolved = await resolvePlugins({ source: args.registry, requests: args.requests, lockfile, engineVersion: this.#options.engineVersion, allowDowngrade: args.allowDowngrade ?? false, keepLockedDependencies: true })
-    return this.#apply({ ...args, action: 'install', lockfile, groups: [{ registry: args.registry, resolved }] })
+    return this.#exclusive(async () => {
+      const lockfile = this.lockfile()
+      const resolved = await resolvePlugins({ source: args.registry, requests: args.requests, lockfile, engineVersion: this.#options.engineVersion, allowDowngrade: args.allowDowngrade ?? false, keepLockedDependencies: true })
+      return this.#apply({ ...args, action: 'install', lockfile, groups: [{ registry: args.registry, resolved }] })
+    })
   }
 
   /**
@@ -126,20 +129,22 @@ export class PluginMarketplace {
    * recorded range (or `ranges`). An update asking for more permissions needs consent.
    */
   async update(args: ChangeArgs & { readonly registry?: RegistrySource; readonly names?: readonly string[]; readonly ranges?: Readonly<Record<string, string>> }): Promise<ChangeReport> {
-    const lockfile = this.lockfile()
-    const names = args.names ?? Object.entries(lockfile.plugins).filter(([, locked]) => locked.requested !== undefined).map(([name]) => name)
-    const bySource = new Map<string, PluginRequest[]>()
-    for (const name of names) {
-      const locked = this.#locked(lockfile, name)
-      const location = args.registry?.location ?? locked.source
-      bySource.set(location, [...(bySource.get(location) ?? []), { name, range: args.ranges?.[name] ?? locked.requested ?? '*' }])
-    }
-    const groups: { registry: RegistrySource; resolved: ResolvedPlugin[] }[] = []
-    for (const [location, requests] of bySource) {
-      const registry = args.registry ?? openRegistry(location)
-      groups.push({ registry, resolved: await resolvePlugins({ source: registry, requests, lockfile, engineVersion: this.#options.engineVersion, allowDowngrade: args.allowDowngrade ?? false, keepLockedDependencies: false }) })
-    }
-    return this.#apply({ ...args, action: 'update', lockfile, groups })
+    return this.#exclusive(async () => {
+      const lockfile = this.lockfile()
+      const names = args.names ?? Object.entries(lockfile.plugins).filter(([, locked]) => locked.requested !== undefined).map(([name]) => name)
+      const bySource = new Map<string, PluginRequest[]>()
+      for (const name of names) {
+        const locked = this.#locked(lockfile, name)
+        const location = args.registry?.location ?? locked.source
+        bySource.set(location, [...(bySource.get(location) ?? []), { name, range: args.ranges?.[name] ?? locked.requested ?? '*' }])
+      }
+      const groups: { registry: RegistrySource; resolved: ResolvedPlugin[] }[] = []
+      for (const [location, requests] of bySource) {
+        const registry = args.registry ?? openRegistry(location)
+        groups.push({ registry, resolved: await resolvePlugins({ source: registry, requests, lockfile, engineVersion: this.#options.engineVersion, allowDowngrade: args.allowDowngrade ?? false, keepLockedDependencies: false }) })
+      }
+      return this.#apply({ ...args, action: 'update', lockfile, groups })
+    })
   }
 
   /**
@@ -148,26 +153,28 @@ export class PluginMarketplace {
    * for a fresh clone, or to repair a damaged install. Needs no new consent.
    */
   async reinstall(args: ChangeArgs & { readonly registry?: RegistrySource }): Promise<ChangeReport> {
-    const lockfile = this.lockfile()
-    const registries = new Map<string, RegistrySource>()
-    const verified: VerifiedPackage[] = []
-    const keyring = this.keyring()
-    for (const [name, locked] of Object.entries(lockfile.plugins)) {
-      const registry = args.registry ?? registries.get(locked.source) ?? openRegistry(locked.source)
-      registries.set(locked.source, registry)
-      const registryVersion = (await registry.versions(name)).find((candidate) => candidate.version === locked.version)
-      if (registryVersion === undefined) {
-        throw new MarketplaceError('MARKETPLACE_PACKAGE_NOT_FOUND', `The lockfile records ${name}@${locked.version}, but ${registry.location} no longer offers that version. Pass --registry with a registry that has it, or update the plugin.`, { details: { plugin: name, version: locked.version } })
+    return this.#exclusive(async () => {
+      const lockfile = this.lockfile()
+      const registries = new Map<string, RegistrySource>()
+      const verified: VerifiedPackage[] = []
+      const keyring = this.keyring()
+      for (const [name, locked] of Object.entries(lockfile.plugins)) {
+        const registry = args.registry ?? registries.get(locked.source) ?? openRegistry(locked.source)
+        registries.set(locked.source, registry)
+        const registryVersion = (await registry.versions(name)).find((candidate) => candidate.version === locked.version)
+        if (registryVersion === undefined) {
+          throw new MarketplaceError('MARKETPLACE_PACKAGE_NOT_FOUND', `The lockfile records ${name}@${locked.version}, but ${registry.location} no longer offers that version. Pass --registry with a registry that has it, or update the plugin.`, { details: { plugin: name, version: locked.version } })
+        }
+        this.#progress(`downloading ${name}@${locked.version}`)
+        const pkg = await fetchVerifiedPackage({ source: registry, registryVersion, keyring, engineVersion: this.#options.engineVersion, lockedIntegrity: locked.integrity, allowUntrustedPublisher: args.allowUntrustedPublisher === true || !locked.publisherTrusted, ...this.#limits() })
+        if (canonicalJson(pkg.manifest.permissions) !== canonicalJson(locked.permissions)) {
+          throw new MarketplaceError('MARKETPLACE_MANIFEST_INVALID', `${name}@${locked.version} requests other permissions than the lockfile grants. Refused.`, { details: { plugin: name } })
+        }
+        verified.push(pkg)
       }
-      this.#progress(`downloading ${name}@${locked.version}`)
-      const pkg = await fetchVerifiedPackage({ source: registry, registryVersion, keyring, engineVersion: this.#options.engineVersion, lockedIntegrity: locked.integrity, allowUntrustedPublisher: args.allowUntrustedPublisher === true || !locked.publisherTrusted, ...this.#limits() })
-      if (canonicalJson(pkg.manifest.permissions) !== canonicalJson(locked.permissions)) {
-        throw new MarketplaceError('MARKETPLACE_MANIFEST_INVALID', `${name}@${locked.version} requests other permissions than the lockfile grants. Refused.`, { details: { plugin: name } })
-      }
-      verified.push(pkg)
-    }
-    await commitPluginChanges({ pluginsDirectory: this.#options.pluginsDirectory, activation: this.#options.activation, install: verified, remove: [], previous: lockfile, next: lockfile, ...this.#progressOption() })
-    return { changed: verified.map((pkg) => this.#changed(pkg, lockfile)), unchanged: [] }
+      await commitPluginChanges({ pluginsDirectory: this.#options.pluginsDirectory, activation: this.#options.activation, install: verified, remove: [], previous: lockfile, next: lockfile, ...this.#progressOption() })
+      return { changed: verified.map((pkg) => this.#changed(pkg, lockfile)), unchanged: [] }
+    })
   }
 
   /**
@@ -176,30 +183,32 @@ export class PluginMarketplace {
    * `MARKETPLACE_DEPENDED_ON` when a remaining plugin needs one of them.
    */
   async uninstall(args: { readonly names: readonly string[] }): Promise<{ readonly removed: readonly string[] }> {
-    const lockfile = this.lockfile()
-    for (const name of args.names) this.#locked(lockfile, name)
-    const removed = new Set(args.names)
-    for (const [name, locked] of Object.entries(lockfile.plugins)) {
-      if (removed.has(name)) continue
-      const needed = Object.keys(locked.dependencies).find((dependency) => removed.has(dependency))
-      if (needed !== undefined) {
-        throw new MarketplaceError('MARKETPLACE_DEPENDED_ON', `${name} depends on ${needed}; uninstall ${name} first (or both together).`, { details: { plugin: needed, dependent: name } })
-      }
-    }
-    for (let pruned = true; pruned; ) {
-      pruned = false
+    return this.#exclusive(async () => {
+      const lockfile = this.lockfile()
+      for (const name of args.names) this.#locked(lockfile, name)
+      const removed = new Set(args.names)
       for (const [name, locked] of Object.entries(lockfile.plugins)) {
-        if (removed.has(name) || locked.requested !== undefined) continue
-        const stillNeeded = Object.entries(lockfile.plugins).some(([other, entry]) => !removed.has(other) && Object.hasOwn(entry.dependencies, name))
-        if (!stillNeeded) {
-          removed.add(name)
-          pruned = true
+        if (removed.has(name)) continue
+        const needed = Object.keys(locked.dependencies).find((dependency) => removed.has(dependency))
+        if (needed !== undefined) {
+          throw new MarketplaceError('MARKETPLACE_DEPENDED_ON', `${name} depends on ${needed}; uninstall ${name} first (or both together).`, { details: { plugin: needed, dependent: name } })
         }
       }
-    }
-    const next: PluginLockfile = { ...lockfile, plugins: Object.fromEntries(Object.entries(lockfile.plugins).filter(([name]) => !removed.has(name))) }
-    await commitPluginChanges({ pluginsDirectory: this.#options.pluginsDirectory, activation: this.#options.activation, install: [], remove: [...removed], previous: lockfile, next, ...this.#progressOption() })
-    return { removed: [...removed].sort() }
+      for (let pruned = true; pruned; ) {
+        pruned = false
+        for (const [name, locked] of Object.entries(lockfile.plugins)) {
+          if (removed.has(name) || locked.requested !== undefined) continue
+          const stillNeeded = Object.entries(lockfile.plugins).some(([other, entry]) => !removed.has(other) && Object.hasOwn(entry.dependencies, name))
+          if (!stillNeeded) {
+            removed.add(name)
+            pruned = true
+          }
+        }
+      }
+      const next: PluginLockfile = { ...lockfile, plugins: Object.fromEntries(Object.entries(lockfile.plugins).filter(([name]) => !removed.has(name))) }
+      await commitPluginChanges({ pluginsDirectory: this.#options.pluginsDirectory, activation: this.#options.activation, install: [], remove: [...removed], previous: lockfile, next, ...this.#progressOption() })
+      return { removed: [...removed].sort() }
+    })
   }
 
   async #apply(args: ChangeArgs & { readonly action: 'install' | 'update'; readonly lockfile: PluginLockfile; readonly groups: readonly { readonly registry: RegistrySource; readonly resolved: readonly ResolvedPlugin[] }[] }): Promise<ChangeReport> {
@@ -249,6 +258,10 @@ export class PluginMarketplace {
     const next: PluginLockfile = { ...lockfile, plugins }
     await commitPluginChanges({ pluginsDirectory: this.#options.pluginsDirectory, activation: this.#options.activation, install: verified, remove: [], previous: lockfile, next, ...this.#progressOption() })
     return { changed: verified.map((pkg) => this.#changed(pkg, lockfile)), unchanged }
+  }
+
+  #exclusive<T>(change: () => Promise<T>): Promise<T> {
+    return withPluginsDirectoryLock({ pluginsDirectory: this.#options.pluginsDirectory, staging: STAGING_DIRECTORY }, change)
   }
 
   #consentItem(pkg: VerifiedPackage, previous: LockedPlugin | undefined): ConsentItem {

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { LivingDbError } from '../../errors/index.js'
+import { errorCodeOf } from './test-support/error-code.js'
 import { unpackTarball } from './plugin-tarball.js'
 import { BLOCK_SIZE, headerChecksum } from './tar-format.js'
 import { readTar } from './tar-reader.js'
@@ -9,15 +10,6 @@ import { writeTar, type TarWriteEntry } from './tar-writer.js'
 const text = (value: string) => new TextEncoder().encode(value)
 const TYPED = new Set(['MARKETPLACE_ARCHIVE_INVALID', 'MARKETPLACE_ARCHIVE_UNSAFE', 'MARKETPLACE_PACKAGE_TOO_LARGE'])
 
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run()
-    return undefined
-  } catch (error) {
-    if (!LivingDbError.isInstance(error)) throw error
-    return error.code
-  }
-}
 
 /** A pax extended header entry ("x") setting `path` for the next entry. */
 function paxPath(path: string): Uint8Array {
@@ -60,7 +52,7 @@ describe('readTar', () => {
     const ok = concat(paxPath('package/from-pax.js'), writeTar([{ path: 'package/short', data: text('pax') }]))
     expect(readTar({ bytes: ok }).map((entry) => entry.path)).toEqual(['package/from-pax.js'])
     const escaping = concat(paxPath('../escape.js'), writeTar([{ path: 'package/short', data: text('pax') }]))
-    expect(codeOf(() => readTar({ bytes: escaping }))).toBe('MARKETPLACE_ARCHIVE_UNSAFE')
+    expect(errorCodeOf(() => readTar({ bytes: escaping }))).toBe('MARKETPLACE_ARCHIVE_UNSAFE')
   })
 
   const unsafe: [string, TarWriteEntry[]][] = [
@@ -79,38 +71,38 @@ describe('readTar', () => {
   ]
   for (const [label, entries] of unsafe) {
     it(`refuses ${label}`, () => {
-      expect(codeOf(() => readTar({ bytes: writeTar(entries) }))).toBe('MARKETPLACE_ARCHIVE_UNSAFE')
+      expect(errorCodeOf(() => readTar({ bytes: writeTar(entries) }))).toBe('MARKETPLACE_ARCHIVE_UNSAFE')
     })
   }
 
   it('refuses archives over the entry, file and total limits', () => {
     const many = writeTar(Array.from({ length: 11 }, (_, index) => ({ path: `package/${index}.js`, data: text('x') })))
-    expect(codeOf(() => readTar({ bytes: many, limits: { maxEntries: 10 } }))).toBe('MARKETPLACE_PACKAGE_TOO_LARGE')
+    expect(errorCodeOf(() => readTar({ bytes: many, limits: { maxEntries: 10 } }))).toBe('MARKETPLACE_PACKAGE_TOO_LARGE')
     const big = writeTar([{ path: 'package/big', data: new Uint8Array(2000) }])
-    expect(codeOf(() => readTar({ bytes: big, limits: { maxFileBytes: 1000 } }))).toBe('MARKETPLACE_PACKAGE_TOO_LARGE')
+    expect(errorCodeOf(() => readTar({ bytes: big, limits: { maxFileBytes: 1000 } }))).toBe('MARKETPLACE_PACKAGE_TOO_LARGE')
     const total = writeTar([{ path: 'package/a', data: new Uint8Array(600) }, { path: 'package/b', data: new Uint8Array(600) }])
-    expect(codeOf(() => readTar({ bytes: total, limits: { maxTotalBytes: 1000 } }))).toBe('MARKETPLACE_PACKAGE_TOO_LARGE')
+    expect(errorCodeOf(() => readTar({ bytes: total, limits: { maxTotalBytes: 1000 } }))).toBe('MARKETPLACE_PACKAGE_TOO_LARGE')
   })
 
   it('refuses truncated archives, bad checksums, non-ustar headers and trailing garbage', () => {
     const good = writeTar([{ path: 'package/index.js', data: text('export default 1') }])
-    expect(codeOf(() => readTar({ bytes: good.subarray(0, BLOCK_SIZE * 2) }))).toBe('MARKETPLACE_ARCHIVE_INVALID')
-    expect(codeOf(() => readTar({ bytes: good.subarray(0, 700) }))).toBe('MARKETPLACE_ARCHIVE_INVALID')
+    expect(errorCodeOf(() => readTar({ bytes: good.subarray(0, BLOCK_SIZE * 2) }))).toBe('MARKETPLACE_ARCHIVE_INVALID')
+    expect(errorCodeOf(() => readTar({ bytes: good.subarray(0, 700) }))).toBe('MARKETPLACE_ARCHIVE_INVALID')
     const badChecksum = good.slice()
     badChecksum[0] = 'q'.charCodeAt(0)
-    expect(codeOf(() => readTar({ bytes: badChecksum }))).toBe('MARKETPLACE_ARCHIVE_INVALID')
+    expect(errorCodeOf(() => readTar({ bytes: badChecksum }))).toBe('MARKETPLACE_ARCHIVE_INVALID')
     const gnu = good.slice()
     gnu.set(text('ustar  \0'), 257)
-    expect(codeOf(() => readTar({ bytes: gnu }))).toBe('MARKETPLACE_ARCHIVE_INVALID')
+    expect(errorCodeOf(() => readTar({ bytes: gnu }))).toBe('MARKETPLACE_ARCHIVE_INVALID')
     const trailing = concat(good, new Uint8Array(BLOCK_SIZE).fill(7))
-    expect(codeOf(() => readTar({ bytes: trailing }))).toBe('MARKETPLACE_ARCHIVE_INVALID')
+    expect(errorCodeOf(() => readTar({ bytes: trailing }))).toBe('MARKETPLACE_ARCHIVE_INVALID')
     expect(readTar({ bytes: concat(good, new Uint8Array(BLOCK_SIZE * 4)) })).toHaveLength(1)
   })
 
   it('refuses tarballs that are not gzip or whose entries are outside package/', () => {
-    expect(codeOf(() => unpackTarball({ bytes: writeTar([{ path: 'package/a', data: text('x') }]) }))).toBe('MARKETPLACE_ARCHIVE_INVALID')
-    expect(codeOf(() => unpackTarball({ bytes: gzipSync(writeTar([{ path: 'other/a', data: text('x') }])) }))).toBe('MARKETPLACE_ARCHIVE_INVALID')
-    expect(codeOf(() => unpackTarball({ bytes: gzipSync(Buffer.from('not a tar at all, but gzip')) }))).toBe('MARKETPLACE_ARCHIVE_INVALID')
+    expect(errorCodeOf(() => unpackTarball({ bytes: writeTar([{ path: 'package/a', data: text('x') }]) }))).toBe('MARKETPLACE_ARCHIVE_INVALID')
+    expect(errorCodeOf(() => unpackTarball({ bytes: gzipSync(writeTar([{ path: 'other/a', data: text('x') }])) }))).toBe('MARKETPLACE_ARCHIVE_INVALID')
+    expect(errorCodeOf(() => unpackTarball({ bytes: gzipSync(Buffer.from('not a tar at all, but gzip')) }))).toBe('MARKETPLACE_ARCHIVE_INVALID')
   })
 
   it('gives only typed errors for randomly mutated archives (seeded fuzz)', () => {
@@ -173,6 +165,6 @@ describe('readTar', () => {
         if (!LivingDbError.isInstance(error) || !TYPED.has(error.code)) throw new Error(`fuzz seed ${seed}, iteration ${iteration}: untyped failure ${String(error)} (rerun with LIVINGDB_FUZZ_SEED=${seed})`)
       }
     }
-    expect(codeOf(() => unpackTarball({ bytes: base.subarray(0, base.length - 9) }))).toBe('MARKETPLACE_ARCHIVE_INVALID')
+    expect(errorCodeOf(() => unpackTarball({ bytes: base.subarray(0, base.length - 9) }))).toBe('MARKETPLACE_ARCHIVE_INVALID')
   })
 })
