@@ -22,6 +22,7 @@ export function cartridgeRole(cartridge: Cartridge): CartridgeRole {
   const label = `${cartridge.recipe?.kind ?? ''} ${cartridge.name}`.toLowerCase()
   const queries = new Set(cartridge.queries.map((query) => query.name))
   if (/vector|embed/.test(label)) return 'vectors'
+  if (/field/.test(label) || (queries.has('match') && queries.has('count'))) return 'fields'
   if (/relation|graph|edge/.test(label) || queries.has('neighbors') || queries.has('neighbours')) return 'relationships'
   if (/entit/.test(label)) return 'entities'
   if (/topic|bm25|fulltext|full-text/.test(label)) return 'topics'

@@ -49,13 +49,13 @@ export interface CatalogCartridge {
   readonly version: string
   readonly keyspaces: readonly string[]
   readonly sources: readonly CartridgeSource[]
-  /** What the query executor can use it for (`topics`, `vectors`, `entities`, `relationships`, `history`, `tasks`, `other`). */
+  /** What the query executor can use it for (`topics`, `vectors`, `entities`, `relationships`, `history`, `tasks`, `fields`, `other`). */
   readonly role: CartridgeRole
   readonly queries: readonly CartridgeQueryDescription[]
 }
 
 /** What a cartridge serves in a plan. */
-export type CartridgeRole = 'topics' | 'vectors' | 'entities' | 'relationships' | 'history' | 'tasks' | 'other'
+export type CartridgeRole = 'topics' | 'vectors' | 'entities' | 'relationships' | 'history' | 'tasks' | 'fields' | 'other'
 
 /** The time range the database covers. */
 export interface CatalogTimeRange {

@@ -5,6 +5,7 @@ import { buildCatalog } from '../catalog/build-catalog.js'
 import type { Catalog } from '../catalog/catalog-types.js'
 import { createPlan, planNodes } from '../plan/create-plan.js'
 import type { PlanNode } from '../plan/plan-node.js'
+import { createFieldIndexCartridge } from '../field-index/index.js'
 import { openSmallDatabase } from '../test-support/small-database.js'
 import { candidate } from './candidate.js'
 import { executePlan } from './execute-plan.js'
@@ -127,6 +128,29 @@ describe('executePlan', () => {
   it('sorts by a field and limits', () => {
     const sorted = run(planNodes.limit({ count: 2, offset: 1, input: planNodes.sort({ input: planNodes.scan({ prefix: 'tasks/' }), by: 'createdOn', direction: 'desc' }) }))
     expect(keys(sorted)).toEqual(['tasks/4', 'tasks/3'])
+  })
+
+  it('does not use a cartridge at a txn from before it was built', () => {
+    const early = run(planNodes.asOf({ txnId: 4, input: planNodes.topicSearch({ query: 'login' }) }))
+    expect(keys(early)).toEqual(['tasks/1'])
+    expect(early.warnings.map((warning) => warning.code)).toEqual(['QUERY_CARTRIDGE_BEHIND', 'QUERY_FALLBACK'])
+  })
+
+  it('serves a selective filter from the field index with the same records as a scan', async () => {
+    const withIndex = await openSmallDatabase({ cartridges: [createFieldIndexCartridge()] })
+    try {
+      const plan = createPlan(planNodes.filter({ input: planNodes.scan({ prefix: 'tasks/' }), where: [{ op: 'eq', field: 'assignee', value: 'people/grace' }, { op: 'eq', field: 'status', value: 'OPEN' }] }))
+      const indexCatalog = buildCatalog({ db: withIndex.db, cartridges: withIndex.cartridges })
+      const execute = (cartridgeList: readonly Cartridge[]) => executePlan({ db: withIndex.db, plan, catalog: indexCatalog, cartridges: cartridgeList, budget: { deadline: performance.now() + 10_000, candidates: 1_000 } })
+      const indexed = execute(withIndex.cartridges)
+      const scanned = execute([])
+      expect(indexed.candidates.map((item) => item.key)).toEqual(['tasks/3'])
+      expect(scanned.candidates.map((item) => item.key)).toEqual(['tasks/3'])
+      expect(indexed.steps.find((step) => step.kind === 'scan')?.servedBy).toBe('fields index')
+      expect(indexed.candidatesRead).toBeLessThan(scanned.candidatesRead)
+    } finally {
+      await withIndex.db.close()
+    }
   })
 
   it('stops at the candidates budget and flags the result partial', () => {

@@ -7,6 +7,7 @@ import type { Candidate } from './candidate.js'
 import { ExecutionContext, type ExecutionBudget } from './execution-context.js'
 import { executeEntityLookup, executeGet, executeScan, executeTopicSearch, executeVectorSearch } from './execute-sources.js'
 import { executeAggregate, executeBetween, executeFilter, executeSort, executeTraverse, loadValues, txnAtTime } from './execute-operators.js'
+import { indexedFilter } from './indexed-filter.js'
 import { reciprocalRankFusion } from './reciprocal-rank-fusion.js'
 
 /** Arguments of {@link executePlan}. */
@@ -91,9 +92,10 @@ function runFilter(context: ExecutionContext, node: FilterNode, path: string, ru
   const input = node.input
   if (input.kind === 'scan') {
     const started = performance.now()
-    const candidates = executeScan(context, input, node.where)
-    context.recordStep({ path: `${path}.input`, kind: 'scan', milliseconds: performance.now() - started, outputs: candidates.length, servedBy: 'scan+filter' })
-    return { candidates, servedBy: 'in scan' }
+    const indexed = indexedFilter(context, input, node.where)
+    const candidates = indexed?.candidates ?? executeScan(context, input, node.where)
+    context.recordStep({ path: `${path}.input`, kind: 'scan', milliseconds: performance.now() - started, outputs: candidates.length, servedBy: indexed?.servedBy ?? 'scan+filter' })
+    return { candidates, servedBy: indexed === undefined ? 'in scan' : 'index' }
   }
   if (input.kind === 'fuse') {
     const pushed: FuseNode = { ...input, inputs: input.inputs.map((child): FilterNode => ({ kind: 'filter', input: child, where: node.where })) }
@@ -122,7 +124,7 @@ function execute(context: ExecutionContext, node: PlanNode, path: string, owner:
 export function executePlan(args: ExecutePlanArgs): ExecutionOutcome {
   const readAt = <T>(txnId: number, reader: (snapshot: AskSnapshot) => T): T => args.db.readAt(txnId, reader)
   const body = (snapshot: AskSnapshot): ExecutionOutcome => {
-    const context = new ExecutionContext(snapshot, args.catalog, args.cartridges, args.budget, readAt, new Map())
+    const context = new ExecutionContext(snapshot, args.catalog, args.cartridges, args.budget, readAt, new Map(), args.db.txnId)
     const candidates = execute(context, args.plan.root, 'root', args.db)
     loadValues(context, candidates)
     const answer = args.plan.root.kind === 'answer' ? args.plan.root : undefined

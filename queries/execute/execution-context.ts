@@ -1,8 +1,11 @@
 import { LivingDbError } from '../../errors/index.js'
-import { type Cartridge, findQuery, runQueryOnSnapshot } from '../../cartridges/spec/index.js'
+import { type Cartridge, CARTRIDGE_META_KEY, CURSOR_KEYSPACE, findQuery, readCursor, runQueryOnSnapshot } from '../../cartridges/spec/index.js'
 import type { AskSnapshot, AskWarning, StepTiming } from '../ask-types.js'
 import { cartridgeRole } from '../catalog/build-catalog.js'
 import type { CartridgeRole, Catalog } from '../catalog/catalog-types.js'
+
+/** How many txns a cartridge may lag behind an earlier snapshot and still answer for it (its own apply commits follow the data). */
+export const AS_OF_CARTRIDGE_LAG = 16
 
 /** Limits of one execution. */
 export interface ExecutionBudget {
@@ -29,11 +32,13 @@ export class ExecutionContext {
     readonly readAt: <T>(txnId: number, reader: (snapshot: AskSnapshot) => T) => T,
     /** Txn ids already resolved for ISO times in the plan. */
     readonly timeToTxn: ReadonlyMap<string, number>,
+    /** The latest txn when the question started: cartridges are trusted as they are there. */
+    readonly headTxnId: number = snapshot.txnId,
   ) {}
 
   /** A context for another snapshot sharing budget and reports. */
   at(snapshot: AskSnapshot): ExecutionContext {
-    const child = new ExecutionContext(snapshot, this.catalog, this.cartridges, this.budget, this.readAt, this.timeToTxn)
+    const child = new ExecutionContext(snapshot, this.catalog, this.cartridges, this.budget, this.readAt, this.timeToTxn, this.headTxnId)
     child.parent = this
     return child
   }
@@ -87,14 +92,26 @@ export class ExecutionContext {
     this.root().steps.push(step)
   }
 
-  /** The cartridge named `name`, or the first one with `role`. */
+  /**
+   * The cartridge named `name`, or the first one with `role`, when it can answer at this
+   * snapshot: on an earlier version (as-of), only a cartridge that was caught up then
+   * (its cursor within {@link AS_OF_CARTRIDGE_LAG} txns); otherwise undefined with a
+   * warning, and the step uses its fallback.
+   */
   cartridge(role: CartridgeRole, name?: string): Cartridge | undefined {
+    let found: Cartridge | undefined
     if (name !== undefined) {
-      const named = this.cartridges.find((cartridge) => cartridge.name === name)
-      if (named === undefined) throw new LivingDbError('CARTRIDGE_NOT_FOUND', `The plan names cartridge "${name}", which is not attached. Attached: ${this.cartridges.map((cartridge) => cartridge.name).join(', ') || '(none)'}.`, { details: { cartridge: name } })
-      return named
+      found = this.cartridges.find((cartridge) => cartridge.name === name)
+      if (found === undefined) throw new LivingDbError('CARTRIDGE_NOT_FOUND', `The plan names cartridge "${name}", which is not attached. Attached: ${this.cartridges.map((cartridge) => cartridge.name).join(', ') || '(none)'}.`, { details: { cartridge: name } })
+    } else {
+      found = this.cartridges.find((cartridge) => cartridgeRole(cartridge) === role)
     }
-    return this.cartridges.find((cartridge) => cartridgeRole(cartridge) === role)
+    if (found === undefined || this.snapshot.txnId >= this.headTxnId) return found
+    const built = found.keyspaces[0] !== undefined && this.snapshot.keyspace(found.keyspaces[0]).get(CARTRIDGE_META_KEY) !== undefined
+    const cursor = readCursor(found, this.snapshot.keyspace(CURSOR_KEYSPACE))
+    if (built && cursor >= this.snapshot.txnId - 1 - AS_OF_CARTRIDGE_LAG) return found
+    this.warn('QUERY_CARTRIDGE_BEHIND', `Cartridge "${found.name}" ${built ? `had only reached txn ${cursor}` : 'was not built yet'} at txn ${this.snapshot.txnId}: that step read the records instead.`)
+    return undefined
   }
 
   /** The first query of `cartridge` among `names` that it has. */

@@ -5,6 +5,7 @@ import { createHistoryCartridge } from '../../cartridges/temporal/index.js'
 import { createTasksCartridge } from '../../cartridges/tasks/index.js'
 import { createTopicsCartridge } from '../../cartridges/topics/index.js'
 import { open, type Database, type JsonValue } from '../../core/index.js'
+import { createFieldIndexCartridge } from '../field-index/index.js'
 import { embedAllRecords, optionalCartridges } from './optional-cartridges.js'
 
 /** One line of examples/sample-store.jsonl. */
@@ -24,7 +25,7 @@ export function readSampleRecords(): SampleRecord[] {
 
 /** The built-in cartridges `ask` uses, configured for a dataset under the default keyspace. */
 export function sampleCartridges(): Cartridge[] {
-  return [createTopicsCartridge(), createHistoryCartridge(), createTasksCartridge(), ...optionalCartridges()]
+  return [createTopicsCartridge(), createHistoryCartridge(), createTasksCartridge(), createFieldIndexCartridge(), ...optionalCartridges()]
 }
 
 /** A change applied after the import, in one commit: fields merged into the record under `key`. */
