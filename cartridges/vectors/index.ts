@@ -7,7 +7,7 @@ export { encodeVectorBase64, floatsFromBytes, bytesFromFloats, parseVectorRecord
 export { HnswGraph, MAX_LEVEL, type HnswParameters } from './hnsw-graph.js'
 export { insertNode, selectNeighbours } from './hnsw-insert.js'
 export { knnSearch, searchLayer, type KnnSearchArgs, type NodeFilter, type NodeHits } from './hnsw-search.js'
-export { levelForKey, hashString } from './level-for-key.js'
+export { levelForKey } from './level-for-key.js'
 export { createVectorKernels, strideFor, type VectorKernels } from './vector-kernels.js'
 export { clearGraphCache, setGraphCacheBudget } from './graph-cache.js'
 export { vectorsKeys } from './vectors-keys.js'

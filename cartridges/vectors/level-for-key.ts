@@ -1,19 +1,5 @@
+import { hashString } from '../../llm/providers/offline/hash.js'
 import { MAX_LEVEL } from './hnsw-graph.js'
-
-/** A 32-bit hash of a string (FNV-1a over UTF-16 code units, then the murmur3 finaliser). */
-export function hashString(text: string, seed = 0x811c9dc5): number {
-  let hash = seed >>> 0
-  for (let index = 0; index < text.length; index++) {
-    hash ^= text.charCodeAt(index)
-    hash = Math.imul(hash, 0x01000193)
-  }
-  hash ^= hash >>> 16
-  hash = Math.imul(hash, 0x85ebca6b)
-  hash ^= hash >>> 13
-  hash = Math.imul(hash, 0xc2b2ae35)
-  hash ^= hash >>> 16
-  return hash >>> 0
-}
 
 /**
  * The HNSW layer of a node, drawn from the exponential distribution with
