@@ -31,11 +31,16 @@ export interface ExtractionBatching {
   readonly maxCharactersPerCall?: number
   /** Entities and relationships below this confidence are dropped (default 0.5). */
   readonly minConfidence?: number
+  /** Model calls in flight at once (default 4; the results do not depend on it). */
+  readonly maxConcurrentCalls?: number
 }
 
 /** The batching options with defaults, checked (`INVALID_ARGUMENT` naming the bad option). */
 export function resolveBatching(batching: ExtractionBatching | undefined): Required<ExtractionBatching> {
-  const resolved = { recordsPerCall: batching?.recordsPerCall ?? 8, maxCharactersPerCall: batching?.maxCharactersPerCall ?? 12_000, minConfidence: batching?.minConfidence ?? 0.5 }
+  const resolved = { recordsPerCall: batching?.recordsPerCall ?? 8, maxCharactersPerCall: batching?.maxCharactersPerCall ?? 12_000, minConfidence: batching?.minConfidence ?? 0.5, maxConcurrentCalls: batching?.maxConcurrentCalls ?? 4 }
+  if (!Number.isSafeInteger(resolved.maxConcurrentCalls) || resolved.maxConcurrentCalls < 1 || resolved.maxConcurrentCalls > 64) {
+    throw new LivingDbError('INVALID_ARGUMENT', `maxConcurrentCalls must be an integer from 1 to 64, got ${String(resolved.maxConcurrentCalls)}.`, { details: { option: 'maxConcurrentCalls' } })
+  }
   if (!Number.isSafeInteger(resolved.recordsPerCall) || resolved.recordsPerCall < 1 || resolved.recordsPerCall > 256) {
     throw new LivingDbError('INVALID_ARGUMENT', `recordsPerCall must be an integer from 1 to 256, got ${String(resolved.recordsPerCall)}.`, { details: { option: 'recordsPerCall' } })
   }
@@ -70,6 +75,7 @@ export function chunkSources(sources: readonly SourceText[], batching: Required<
  * Extracts entities, topics and relationships from source records, several records per
  * model call (see {@link ExtractionBatching}), and returns one {@link ExtractionRecord}
  * per source, in order. Sources with empty text are not sent (their record is empty).
+ * Up to `maxConcurrentCalls` calls run at once; the records never depend on it.
  * The same sources, batching and model replies always give the same records.
  */
 export async function extractRecords(args: { readonly sources: readonly SourceText[]; readonly call: ExtractionCall; readonly plugin: string; readonly batching?: ExtractionBatching }): Promise<ExtractionRecord[]> {
@@ -79,12 +85,18 @@ export async function extractRecords(args: { readonly sources: readonly SourceTe
     format: EXTRACTION_RECORD_FORMAT, source: { keyspace: source.keyspace, key: source.key, txnId: source.txnId, timestamp: source.timestamp }, plugin: args.plugin, modelId: null, ledgerEntryId: null, entities: [], topics: [], relationships: [],
   })
   const byIndex = new Map<SourceText, ExtractionRecord>()
-  for (const chunk of chunkSources(args.sources.filter((source) => source.text.trim() !== ''), batching)) {
-    const batch = buildBatchPrompt(chunk)
-    const reply = await args.call({ system: EXTRACTION_SYSTEM_PROMPT, prompt: batch.prompt, schema: extractionOutputSchema })
-    const facts = attributeExtraction({ texts: chunk.map((source) => source.text), output: reply.object, minConfidence: batching.minConfidence })
-    chunk.forEach((source, index) => byIndex.set(source, { ...empty(source), modelId: reply.modelId, ledgerEntryId: reply.ledgerEntryId, ...facts[index]! }))
+  const chunks = chunkSources(args.sources.filter((source) => source.text.trim() !== ''), batching)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++]!
+      const batch = buildBatchPrompt(chunk)
+      const reply = await args.call({ system: EXTRACTION_SYSTEM_PROMPT, prompt: batch.prompt, schema: extractionOutputSchema })
+      const facts = attributeExtraction({ texts: chunk.map((source) => source.text), output: reply.object, minConfidence: batching.minConfidence })
+      chunk.forEach((source, index) => byIndex.set(source, { ...empty(source), modelId: reply.modelId, ledgerEntryId: reply.ledgerEntryId, ...facts[index]! }))
+    }
   }
+  await Promise.all(Array.from({ length: Math.min(batching.maxConcurrentCalls, chunks.length) }, worker))
   for (const source of args.sources) records.push(byIndex.get(source) ?? empty(source))
   return records
 }

@@ -18,6 +18,8 @@ export const entityExtractorConfigSchema = z
     maxCharactersPerCall: z.number().int().min(100).default(12_000),
     /** Entities and relationships below this confidence are dropped (default 0.5). */
     minConfidence: z.number().min(0).max(1).default(0.5),
+    /** Model calls in flight at once (default 4). */
+    maxConcurrentCalls: z.number().int().min(1).max(64).default(4),
   })
   .strict()
 
