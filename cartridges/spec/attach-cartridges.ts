@@ -121,6 +121,7 @@ class CartridgeGroup {
   private readonly closing = new Promise<typeof CLOSED>((resolve) => (this.closeSignal = () => resolve(CLOSED)))
   private waiters: (() => void)[] = []
   private loops: Promise<unknown>[] = []
+  private closingDone: Promise<void> | undefined
 
   constructor(args: AttachCartridgesArgs) {
     this.db = args.db
@@ -201,17 +202,22 @@ class CartridgeGroup {
     await Promise.all(this.runners.map((runner) => runner.persist()))
   }
 
-  private async close(): Promise<void> {
-    if (this.closed) return
+  /** Detaches once; every caller gets the same promise. */
+  private close(): Promise<void> {
     this.closed = true
-    this.closeSignal()
-    this.notify()
-    await Promise.allSettled(this.loops)
-    const open = !this.isDatabaseClosed()
-    await Promise.all(this.runners.map(async (runner) => {
-      if (open) await runner.persist().catch(() => undefined)
-      await runner.close()
-    }))
+    this.closingDone ??= (async () => {
+      this.closeSignal()
+      this.notify()
+      await Promise.allSettled(this.loops)
+      const open = !this.isDatabaseClosed()
+      await Promise.all(
+        this.runners.map(async (runner) => {
+          if (open) await runner.persist().catch(() => undefined)
+          await runner.close()
+        }),
+      )
+    })()
+    return this.closingDone
   }
 
   /** Reads the commit stream into the buffer, pausing while it is full. */
@@ -233,7 +239,8 @@ class CartridgeGroup {
       if (!this.closed && !this.isDatabaseClosed()) console.error(`[cartridges] the commit tail stopped: ${error instanceof Error ? error.message : String(error)}`)
     } finally {
       void iterator?.return?.()
-      this.closed ||= this.isDatabaseClosed()
+      // The database closed under us: detach (stops retries), without awaiting this loop.
+      if (this.closingDone === undefined && this.isDatabaseClosed()) void this.close()
       this.notify()
     }
   }
