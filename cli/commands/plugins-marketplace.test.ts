@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { open } from '../../db/index.js'
 import { createLlmModelAccess } from '../../plugins/index.js'
+import { runCli } from '../run-cli.js'
 import { jsonError, runInProcess, useTemporaryDatabase } from '../test-support/run-in-process.js'
 
 const temporary = useTemporaryDatabase({ beforeEach, afterEach })
@@ -103,6 +105,33 @@ describe('livingdb plugins (marketplace) and livingdb registry serve', () => {
     const reinstall = await cli('plugins', 'install', '--registry', registryDirectory, '--json')
     expect(reinstall.exitCode, reinstall.stderr).toBe(0)
     expect((JSON.parse(reinstall.stdout) as { changed: { name: string }[] }).changed.map((plugin) => plugin.name)).toEqual(['pii-scanner'])
+  })
+
+  it('asks for consent on a terminal, showing the permissions, and installs only on yes', async () => {
+    const key = join(temporary.directory, 'publisher.pem')
+    const registryDirectory = join(temporary.directory, 'registry')
+    expect((await runInProcess(['plugins', 'keygen', '--out', key])).exitCode).toBe(0)
+    expect((await runInProcess(['plugins', 'publish', join(EXAMPLES, 'topic-tagger'), '--registry', registryDirectory, '--key', key])).exitCode).toBe(0)
+    expect((await cli('plugins', 'trust', `${key}.pub`)).exitCode).toBe(0)
+    const onTerminal = async (answer: string) => {
+      let stdout = ''
+      let stderr = ''
+      const stdin = Object.assign(Readable.from([answer]), { isTTY: true })
+      const exitCode = await runCli({
+        argv: ['plugins', 'install', 'topic-tagger', '--registry', registryDirectory, '--db', temporary.db],
+        io: { stdout: { write: (text) => ((stdout += text), true) }, stderr: { write: (text) => ((stderr += text), true) }, stdin, env: {} },
+      })
+      return { exitCode, stdout, stderr }
+    }
+    const declined = await onTerminal('n\n')
+    expect(declined.exitCode).toBe(1)
+    expect(declined.stderr).toContain('topic-tagger 1.0.0 (new)')
+    expect(declined.stderr).toContain('call language models through the guarded client (at most 500000 tokens)')
+    expect(declined.stderr).toContain('[y/N]')
+    expect(declined.stderr).toContain('MARKETPLACE_CONSENT_REQUIRED')
+    const accepted = await onTerminal('yes\n')
+    expect(accepted.exitCode, accepted.stderr).toBe(0)
+    expect(accepted.stdout).toContain('installed topic-tagger@1.0.0')
   })
 
   it('explains what is missing: a registry, a key, an installed plugin', async () => {
