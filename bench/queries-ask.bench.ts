@@ -1,7 +1,7 @@
 /**
  * Benchmark of `ask()` overhead (offline planner, no model, no answer) over a large
- * database with every available cartridge built (topics, history, pending tasks,
- * entities, vectors).
+ * database with every available cartridge built (topics, history, pending tasks, the
+ * field index, entities, vectors).
  * Run: node --expose-gc --import tsx bench/queries-ask.bench.ts [--records 100000] [--seed 7] [--rounds 5] [--json]
  *
  * The database is the sample company dataset (examples/) grown to `--records` records
@@ -18,7 +18,7 @@ import { createTasksCartridge } from '../cartridges/tasks/index.js'
 import { createTopicsCartridge } from '../cartridges/topics/index.js'
 import { open, type Database, type JsonValue } from '../core/index.js'
 import { percentile } from '../eval/eval-metrics.js'
-import { ask } from '../queries/index.js'
+import { ask, createFieldIndexCartridge } from '../queries/index.js'
 import { embedAllRecords, optionalCartridges } from '../queries/test-support/optional-cartridges.js'
 import { readSampleRecords, type SampleRecord } from '../queries/test-support/sample-database.js'
 
@@ -104,7 +104,7 @@ async function buildDatabase(records: readonly SampleRecord[]): Promise<{ db: Da
   started = performance.now()
   await embedAllRecords(db)
   timings.embedMs = performance.now() - started
-  const cartridges: Cartridge[] = [createTopicsCartridge(), createHistoryCartridge(), createTasksCartridge(), ...optionalCartridges()]
+  const cartridges: Cartridge[] = [createTopicsCartridge(), createHistoryCartridge(), createTasksCartridge(), createFieldIndexCartridge(), ...optionalCartridges()]
   for (const cartridge of cartridges) {
     started = performance.now()
     await openCartridge({ db, cartridge, maxCommitsPerBatch: 10 })

@@ -133,3 +133,27 @@ function entityMentionHits(context: ExecutionContext, cartridge: Cartridge, args
   }
   return [...best.values()].sort((left, right) => right.score - left.score || (left.key < right.key ? -1 : 1)).slice(0, args.limit)
 }
+
+/**
+ * The records that state relationships of the entity a name resolves to, through a
+ * relationships cartridge's `lookup` (name → entity ids) and `neighbours` (edges valid
+ * at the snapshot, each with the provenance of the record that stated it). Each record
+ * scores half its edge's confidence.
+ */
+export function relationshipHits(context: ExecutionContext, cartridge: Cartridge, args: { readonly text: string; readonly limit: number; readonly fuzzy: boolean }): CartridgeHit[] | undefined {
+  if (context.queryName(cartridge, ['lookup']) === undefined || context.queryName(cartridge, ['neighbours', 'neighbors']) === undefined) return undefined
+  const fuzzy = !args.fuzzy && 'fuzzy' in (schemaOf(cartridge, 'lookup').properties ?? {}) ? { fuzzy: false } : {}
+  const entities = context.query(cartridge, 'lookup', { name: args.text, limit: 2, ...fuzzy }) as { id: string }[]
+  const neighboursName = context.queryName(cartridge, ['neighbours', 'neighbors'])!
+  const best = new Map<string, CartridgeHit>()
+  for (const entity of entities) {
+    const edges = context.query(cartridge, neighboursName, { entityId: entity.id, limit: args.limit }) as { edge: { confidence: number; provenance: { sourceKeyspace: string; sourceKey: string } } }[]
+    for (const { edge } of edges) {
+      const id = `${edge.provenance.sourceKeyspace}\u0000${edge.provenance.sourceKey}`
+      const score = edge.confidence / 2
+      const existing = best.get(id)
+      if (existing === undefined || existing.score < score) best.set(id, { key: edge.provenance.sourceKey, keyspace: edge.provenance.sourceKeyspace, score })
+    }
+  }
+  return [...best.values()].sort((left, right) => right.score - left.score || (left.key < right.key ? -1 : 1)).slice(0, args.limit)
+}

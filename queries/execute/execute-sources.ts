@@ -5,7 +5,7 @@ import type { ExecutionContext } from './execution-context.js'
 import { nameTable, resolveName } from './name-table.js'
 import { referenceIndex } from './reference-index.js'
 import { scanTermSearch } from './scan-term-search.js'
-import { searchCartridgeHits, type CartridgeHit } from './cartridge-adapters.js'
+import { relationshipHits, searchCartridgeHits, type CartridgeHit } from './cartridge-adapters.js'
 import type { Cartridge } from '../../cartridges/spec/index.js'
 
 /** Reads the named keys (missing keys are skipped). */
@@ -97,6 +97,12 @@ export function executeEntityLookup(context: ExecutionContext, node: EntityLooku
       for (const item of fromHits(hits, resultKeyspace(context, entities), `entityLookup:${entities.name}`)) add(item)
       servedBy = entities.name
     }
+  }
+  const graph = context.cartridge('relationships')
+  const related = graph === undefined ? undefined : relationshipHits(context, graph, { text: node.name, limit: node.limit, fuzzy: resolved.length === 0 })
+  if (related !== undefined) {
+    for (const item of fromHits(related, resultKeyspace(context, graph!), `entityLookup:${graph!.name}`)) add(item)
+    servedBy = servedBy === 'names+references' ? graph!.name : `${servedBy}+${graph!.name}`
   }
   for (const { record, score } of resolved) {
     add(candidate({ keyspace: record.keyspace, key: record.key, score: 2 * score, source: 'entityLookup:name' }))

@@ -1,5 +1,6 @@
 import { createEntitiesCartridge } from '../../cartridges/entities/index.js'
 import type { Cartridge } from '../../cartridges/spec/index.js'
+import { createRelationshipsCartridge } from '../../cartridges/relationships/index.js'
 import { createVectorsCartridge } from '../../cartridges/vectors/index.js'
 import type { Database } from '../../core/index.js'
 import { embedCommits } from '../../plugins/builtin/embedder/embed-commits.js'
@@ -10,11 +11,12 @@ import type { JsonValue, PluginCommit, PluginModelClient } from '../../plugins/s
 export const EMBEDDINGS_KEYSPACE = 'embeddings'
 
 /**
- * The entities cartridge (extracting inline with the offline model, as a database
- * without a plugin host does) and the vectors cartridge over the embedder's keyspace.
+ * The entities and relationships cartridges (extracting inline with the offline model,
+ * as a database without a plugin host does) and the vectors cartridge over the
+ * embedder's keyspace.
  */
 export function optionalCartridges(): Cartridge[] {
-  return [createEntitiesCartridge({ input: { kind: 'inline' } }), createVectorsCartridge({ source: { keyspace: EMBEDDINGS_KEYSPACE } })]
+  return [createEntitiesCartridge({ input: { kind: 'inline' } }), createRelationshipsCartridge({ input: { kind: 'inline' } }), createVectorsCartridge({ source: { keyspace: EMBEDDINGS_KEYSPACE } })]
 }
 
 /**
