@@ -165,6 +165,20 @@ describe('install refuses what cannot be resolved', () => {
     expect(error.details.cycle).toEqual(['alpha', 'beta', 'gamma', 'alpha'])
   })
 
+  it('refuses dependency ranges no single version satisfies, within one install and against installed plugins', async () => {
+    const target = world()
+    target.publish({ name: 'beta', version: '1.0.0' })
+    target.publish({ name: 'beta', version: '2.0.0' })
+    target.publish({ name: 'gamma', version: '1.0.0', dependencies: { beta: '^2.0.0' } })
+    target.publish({ name: 'alpha', version: '1.0.0', dependencies: { beta: '^1.0.0', gamma: '*' } })
+    target.publish({ name: 'delta', version: '1.0.0', dependencies: { beta: '^1.0.0' } })
+    await expectRefused(target, 'MARKETPLACE_DEPENDENCY_CONFLICT', () => install(target, 'alpha'))
+    await install(target, 'delta')
+    expect(target.marketplace.lockfile().plugins.beta!.version).toBe('1.0.0')
+    const error = await expectRefused(target, 'MARKETPLACE_DEPENDENCY_CONFLICT', () => install(target, 'gamma'))
+    expect(error.details).toMatchObject({ plugin: 'beta', version: '2.0.0', dependent: 'delta', range: '^1.0.0' })
+  })
+
   it('refuses a plugin made for another engine version', async () => {
     const target = world()
     target.publish({ name: 'alpha', version: '1.0.0', engines: '>=2.0.0' })

@@ -25,6 +25,8 @@ export interface LockedPlugin {
   readonly permissions: PluginPermissions
   /** Resolved plugin dependencies: name → exact version. */
   readonly dependencies: Readonly<Record<string, string>>
+  /** The ranges its manifest asks for (other changes must keep satisfying them). */
+  readonly dependencyRanges: Readonly<Record<string, string>>
   /** The range the user asked for; absent for plugins installed only as a dependency. */
   readonly requested?: string
   /** Where it is installed, relative to the plugins directory (`packages/<name>@<version>`). */
@@ -50,6 +52,7 @@ const lockedSchema = z
     publisherTrusted: z.boolean(),
     permissions: pluginPermissionsSchema,
     dependencies: z.record(z.string(), z.string()),
+    dependencyRanges: z.record(z.string(), z.string()),
     requested: z.string().optional(),
     directory: z.string().regex(/^packages\/[a-z][a-z0-9-]*@[0-9A-Za-z.+-]+$/),
     main: z.string().max(1024).refine((main) => {

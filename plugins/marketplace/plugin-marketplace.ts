@@ -224,7 +224,7 @@ export class PluginMarketplace {
         const locked = lockedEntry(lockfile, name)
         if (plugin.alreadyInstalled && locked !== undefined) {
           unchanged.push(name)
-          plugins[name] = { ...locked, dependencies: plugin.dependencies, ...(plugin.requested === undefined ? {} : { requested: plugin.requested }) }
+          plugins[name] = { ...locked, dependencies: plugin.dependencies, dependencyRanges: plugin.registryVersion.manifest.dependencies ?? {}, ...(plugin.requested === undefined ? {} : { requested: plugin.requested }) }
           continue
         }
         this.#progress(`downloading ${name}@${version} from ${registry.location}`)
@@ -238,6 +238,7 @@ export class PluginMarketplace {
           publisherTrusted: pkg.publisherTrusted,
           permissions: pkg.manifest.permissions,
           dependencies: plugin.dependencies,
+          dependencyRanges: pkg.manifest.dependencies ?? {},
           ...(plugin.requested === undefined ? {} : { requested: plugin.requested }),
           directory: packageDirectory(name, version),
           main: pkg.manifest.main,

@@ -39,8 +39,10 @@ export interface ResolvePluginsArgs {
  * highest version in each range that fits this engine, one version per plugin for
  * everyone who needs it. Refuses cycles (`MARKETPLACE_DEPENDENCY_CYCLE`, naming the
  * cycle), unsatisfiable ranges (`MARKETPLACE_DEPENDENCY_CONFLICT`,
- * `MARKETPLACE_PACKAGE_NOT_FOUND`), engine mismatches (`MARKETPLACE_ENGINE_INCOMPATIBLE`)
- * and versions below the lockfile's (`MARKETPLACE_ROLLBACK_REFUSED`). Reads metadata only.
+ * `MARKETPLACE_PACKAGE_NOT_FOUND`), engine mismatches (`MARKETPLACE_ENGINE_INCOMPATIBLE`),
+ * versions below the lockfile's (`MARKETPLACE_ROLLBACK_REFUSED`) and versions an installed
+ * plugin's dependency range would no longer accept (`MARKETPLACE_DEPENDENCY_CONFLICT`).
+ * Reads metadata only.
  */
 export async function resolvePlugins(args: ResolvePluginsArgs): Promise<ResolvedPlugin[]> {
   const catalog = new Map<string, Promise<readonly RegistryVersion[]>>()
@@ -106,6 +108,17 @@ export async function resolvePlugins(args: ResolvePluginsArgs): Promise<Resolved
   }
 
   for (const request of args.requests) await visit(request.name, request.range, [])
+  for (const [dependent, locked] of Object.entries(args.lockfile.plugins)) {
+    if (chosen.has(dependent)) continue
+    for (const [dependency, range] of Object.entries(locked.dependencyRanges)) {
+      const replacement = chosen.get(dependency)
+      if (replacement !== undefined && !satisfies(replacement.registryVersion.version, range)) {
+        throw new MarketplaceError('MARKETPLACE_DEPENDENCY_CONFLICT', `Installing ${dependency}@${replacement.registryVersion.version} (for ${replacement.requiredBy}) would break the installed ${dependent}, which needs ${dependency}@${range}. Update ${dependent} too, or ask for a range both accept.`, {
+          details: { plugin: dependency, version: replacement.registryVersion.version, dependent, range },
+        })
+      }
+    }
+  }
   return order.map((name) => {
     const entry = chosen.get(name)!
     const locked = lockedEntry(args.lockfile, name)
