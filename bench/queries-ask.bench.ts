@@ -12,6 +12,7 @@
  * entities are extracted inline with the offline model. Questions are one per eval shape.
  * Target (issue 6): p50 <= 3 ms and p95 <= 10 ms.
  */
+import { SeededRandom } from '../cartridges/conformance/seeded-random.js'
 import { type Cartridge, openCartridge } from '../cartridges/spec/index.js'
 import { createHistoryCartridge } from '../cartridges/temporal/index.js'
 import { createTasksCartridge } from '../cartridges/tasks/index.js'
@@ -27,24 +28,14 @@ function argument(name: string, fallback: number): number {
   return index >= 0 ? Number(process.argv[index + 1]) : fallback
 }
 
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let value = Math.imul(state ^ (state >>> 15), 1 | state)
-    value ^= value + Math.imul(value ^ (value >>> 7), 61 | value)
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const TEXT_FIELDS = ['text', 'description', 'body', 'context', 'decision', 'summary', 'notes', 'bio']
 const SHUFFLED_FIELDS = ['status', 'priority', 'type', 'kind', 'assignee', 'author', 'owner', 'customer', 'project', 'plan']
 
 /** The sample grown to `count` records: the originals, then seeded variations of them. */
 export function growDataset(count: number, seed: number): SampleRecord[] {
-  const random = seededRandom(seed)
+  const random = new SeededRandom(seed)
   const sample = readSampleRecords()
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!
+  const pick = <T>(items: readonly T[]): T => random.pick(items)
   const byPrefix = new Map<string, SampleRecord[]>()
   for (const record of sample) {
     const prefix = record.key.slice(0, record.key.indexOf('/') + 1)
@@ -66,7 +57,7 @@ export function growDataset(count: number, seed: number): SampleRecord[] {
     for (const field of TEXT_FIELDS) {
       if (typeof value[field] !== 'string') continue
       const pool = sentences.get(prefix)!
-      value[field] = Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(pool).trim()).join(' ')
+      value[field] = Array.from({ length: random.integer(1, 3) }, () => pick(pool).trim()).join(' ')
     }
     if (typeof value.id === 'string') value.id = `${value.id}-${index}`
     grown.push({ key: `${template.key}-g${index}`, value })
