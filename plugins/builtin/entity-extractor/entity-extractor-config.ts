@@ -18,6 +18,13 @@ export const entityExtractorConfigSchema = z
     maxCharactersPerCall: z.number().int().min(100).default(12_000),
     /** Entities and relationships below this confidence are dropped (default 0.5). */
     minConfidence: z.number().min(0).max(1).default(0.5),
+    /**
+     * `delivery` (default): records of a whole delivered batch share model calls (fewest
+     * tokens). `commit`: only records of one commit share a call, so the requests do not
+     * depend on how the host cut batches and a re-run with the ledger in replay mode finds
+     * every answer.
+     */
+    grouping: z.enum(['delivery', 'commit']).default('delivery'),
     /** Model calls in flight at once (default 4). */
     maxConcurrentCalls: z.number().int().min(1).max(64).default(4),
   })

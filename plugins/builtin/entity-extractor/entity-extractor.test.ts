@@ -52,6 +52,18 @@ describe('extractCommits', () => {
     expect(rewritten).toMatchObject({ source: { txnId: 2 }, plugin: 'entity-extractor@1.0.0', modelId: 'fake:model', entities: [{ name: 'Globex Corp' }] })
     expect(puts[0]!.value.entities.map((entity) => entity.name)).toEqual(['Acme Corp', 'Oslo Labs'])
   })
+
+  it('with grouping "commit" sends the same requests however the commits were batched', async () => {
+    const config = entityExtractorConfigSchema.parse({ keyPrefix: 'notes/', recordsPerCall: 4, grouping: 'commit' })
+    const commits = Array.from({ length: 6 }, (_, index) => commit(index + 1, [0, 1, 2].map((part) => ({ type: 'put' as const, keyspace: 'default', key: `notes/${index}-${part}`, value: `Item ${index}-${part} for Acme Corp.` }))))
+    const together = fakeCall()
+    const split = fakeCall()
+    const first = await extractCommits({ commits, config, call: together.call, plugin: 'entity-extractor@1.0.0' })
+    const second = [...(await extractCommits({ commits: commits.slice(0, 2), config, call: split.call, plugin: 'entity-extractor@1.0.0' })), ...(await extractCommits({ commits: commits.slice(2), config, call: split.call, plugin: 'entity-extractor@1.0.0' }))]
+    expect(together.prompts).toEqual(split.prompts)
+    expect(together.prompts).toHaveLength(6)
+    expect(second.map((write) => write.key)).toEqual(first.map((write) => write.key))
+  })
 })
 
 describe('entity-extractor in the plugin host', () => {

@@ -1,5 +1,5 @@
 import type { PluginCommit, PluginModelClient, PluginWriteOperation } from '../../spec/index.js'
-import { DEFAULT_EXTRACTION_KEYSPACE, extractionKey, extractRecords, type ExtractionCall, recordText, type SourceText } from '../../../cartridges/entities/index.js'
+import { DEFAULT_EXTRACTION_KEYSPACE, extractionKey, extractRecords, type ExtractionCall, type ExtractionRecord, recordText, type SourceText } from '../../../cartridges/entities/index.js'
 import type { EntityExtractorConfig } from './entity-extractor-config.js'
 
 /** An {@link ExtractionCall} over the plugin's guarded model client (ledger entry and model id when the host reports them). */
@@ -16,8 +16,9 @@ function isBinary(value: unknown): boolean {
 
 /**
  * Turns a batch of commits into the extractor's writes: for the last operation on each
- * selected key, an extraction record (several records per model call) or, for a delete
- * or a record without text, a delete of its extraction record.
+ * selected key, an extraction record (several records per model call, across the batch
+ * or per commit as `config.grouping` says) or, for a delete or a record without text, a
+ * delete of its extraction record.
  */
 export async function extractCommits(args: {
   readonly commits: readonly PluginCommit[]
@@ -45,7 +46,14 @@ export async function extractCommits(args: {
     if (text === '') writes.push({ type: 'delete', keyspace, key: extractionKey(operation.keyspace, operation.key) })
     else sources.push({ keyspace: operation.keyspace, key: operation.key, txnId: commit.txnId, timestamp: commit.timestamp, text })
   }
-  const records = await extractRecords({ sources, call: args.call, plugin: args.plugin, batching: config })
+  const groups: SourceText[][] = []
+  for (const source of sources) {
+    const last = groups.at(-1)
+    if (last !== undefined && (config.grouping === 'delivery' || last[0]!.txnId === source.txnId)) last.push(source)
+    else groups.push([source])
+  }
+  const records: ExtractionRecord[] = []
+  for (const group of groups) records.push(...(await extractRecords({ sources: group, call: args.call, plugin: args.plugin, batching: config })))
   for (const record of records) writes.push({ type: 'put', keyspace, key: extractionKey(record.source.keyspace, record.source.key), value: record as never })
   return writes
 }
