@@ -24,6 +24,51 @@ export interface TopicsApplyConfig {
 
 type Stats = [documents: number, totalLength: number, nextDocNo: number]
 
+/** A term touched by the batch: its `t/` record kept in memory until the end of the batch. */
+interface TermState {
+  readonly termKey: string
+  readonly component: string
+  documentFrequency: number
+  segmentNo: number
+  segmentKey: string
+}
+
+/** Term records of one batch: read once, updated in memory, written once by `flush()`. */
+class TermStates {
+  private readonly states = new Map<string, TermState>()
+
+  constructor(private readonly cache: CartridgeWriteCache) {}
+
+  get(term: string): TermState {
+    let state = this.states.get(term)
+    if (state === undefined) {
+      const component = keyComponent(term)
+      const termKey = topicsKeys.termOf(component)
+      const [documentFrequency, segmentNo] = (this.cache.get(termKey) as [number, number] | undefined) ?? [0, 0]
+      state = { termKey, component, documentFrequency, segmentNo, segmentKey: topicsKeys.segmentOf(component, segmentNo) }
+      this.states.set(term, state)
+    }
+    return state
+  }
+
+  /** Writes the term's record to the cache and forgets it (before code that works on the cache). */
+  release(term: string): void {
+    const state = this.states.get(term)
+    if (state === undefined) return
+    this.write(state)
+    this.states.delete(term)
+  }
+
+  flush(): void {
+    for (const state of this.states.values()) this.write(state)
+    this.states.clear()
+  }
+
+  private write(state: TermState): void {
+    if (state.documentFrequency > 0) this.cache.put(state.termKey, [state.documentFrequency, state.segmentNo])
+  }
+}
+
 /**
  * Applies a batch to the topics index. Adding a document appends one posting per
  * distinct term to that term's last segment (a new segment once it holds
@@ -32,6 +77,7 @@ type Stats = [documents: number, totalLength: number, nextDocNo: number]
 export function applyTopics(config: TopicsApplyConfig, args: CartridgeApplyArgs): void {
   const cache = new CartridgeWriteCache(args.transaction.keyspace(config.keyspace))
   const segments = new SegmentAppender(cache)
+  const termStates = new TermStates(cache)
   const stats = ((cache.get(topicsKeys.stats) as Stats | undefined) ?? [0, 0, 0]).slice() as Stats
   for (const commit of args.commits) {
     for (const operation of commit.ops) {
@@ -39,7 +85,7 @@ export function applyTopics(config: TopicsApplyConfig, args: CartridgeApplyArgs)
       if (sourceKey === undefined) continue
       const forwardKey = topicsKeys.forward(sourceKey)
       const previous = cache.get(forwardKey) as TopicsForwardRecord | undefined
-      if (previous !== undefined) removeDocument(cache, segments, stats, previous)
+      if (previous !== undefined) removeDocument(cache, segments, termStates, stats, previous)
       const terms = operation.type === 'put' ? tokenize(extractText(operation.value, config.fields)) : []
       if (terms.length === 0) {
         if (previous !== undefined) {
@@ -53,7 +99,7 @@ export function applyTopics(config: TopicsApplyConfig, args: CartridgeApplyArgs)
       for (const term of terms) frequencies.set(term, (frequencies.get(term) ?? 0) + 1)
       const placed: [string, number][] = []
       for (const term of [...frequencies.keys()].sort()) {
-        placed.push([term, addPosting(cache, segments, config.segmentSize, term, docNo, frequencies.get(term)!, terms.length)])
+        placed.push([term, addPosting(segments, termStates.get(term), config.segmentSize, docNo, frequencies.get(term)!, terms.length)])
       }
       stats[0]++
       stats[1] += terms.length
@@ -64,25 +110,24 @@ export function applyTopics(config: TopicsApplyConfig, args: CartridgeApplyArgs)
     }
   }
   cache.put(topicsKeys.stats, stats)
+  termStates.flush()
   segments.flush()
   cache.flush()
 }
 
-function addPosting(cache: CartridgeWriteCache, segments: SegmentAppender, segmentSize: number, term: string, docNo: number, termFrequency: number, length: number): number {
-  const component = keyComponent(term)
-  const termKey = topicsKeys.termOf(component)
-  const meta = (cache.get(termKey) as [number, number] | undefined) ?? [0, 0]
-  let segmentNo = meta[1]
-  if (!segments.tryAppend(topicsKeys.segmentOf(component, segmentNo), segmentSize, docNo, termFrequency, length)) {
-    segmentNo++
-    segments.tryAppend(topicsKeys.segmentOf(component, segmentNo), segmentSize, docNo, termFrequency, length)
+function addPosting(segments: SegmentAppender, state: TermState, segmentSize: number, docNo: number, termFrequency: number, length: number): number {
+  if (!segments.tryAppend(state.segmentKey, segmentSize, docNo, termFrequency, length)) {
+    state.segmentNo++
+    state.segmentKey = topicsKeys.segmentOf(state.component, state.segmentNo)
+    segments.tryAppend(state.segmentKey, segmentSize, docNo, termFrequency, length)
   }
-  cache.put(termKey, [meta[0] + 1, segmentNo])
-  return segmentNo
+  state.documentFrequency++
+  return state.segmentNo
 }
 
-function removeDocument(cache: CartridgeWriteCache, segments: SegmentAppender, stats: Stats, record: TopicsForwardRecord): void {
+function removeDocument(cache: CartridgeWriteCache, segments: SegmentAppender, termStates: TermStates, stats: Stats, record: TopicsForwardRecord): void {
   for (const [term, segmentNo] of record.terms) {
+    termStates.release(term)
     const termKey = topicsKeys.term(term)
     const meta = cache.get(termKey) as [number, number]
     const segmentKey = topicsKeys.segment(term, segmentNo)
