@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -22,8 +22,9 @@ let cached: Promise<SandboxProgram> | undefined
  * Locates (from `dist/`) or builds (from TypeScript source, in tests and `node --import tsx`)
  * the sandbox program. The sandbox cannot load TypeScript itself: tsx needs a loader
  * thread and esbuild a child process, both refused by the permission model. From source,
- * the three files are bundled once with esbuild (installed with tsx) into one `.mjs` file
- * in the OS temp directory, named by the hash of the sources.
+ * the three files are bundled with esbuild (installed with tsx) into one `.mjs` file, kept
+ * in a private directory of this user in the OS temp directory, named by the hash of the
+ * sources (reused only while it is still private to this user).
  */
 export function sandboxProgram(): Promise<SandboxProgram> {
   cached ??= FROM_SOURCE ? bundleFromSource() : Promise.resolve(compiledProgram())
@@ -41,20 +42,33 @@ async function bundleFromSource(): Promise<SandboxProgram> {
   const sourcePaths = SOURCES.map((source) => fileURLToPath(new URL(`${source}.ts`, HERE)))
   const hash = createHash('sha256')
   for (const path of sourcePaths) hash.update(readFileSync(path))
-  const directory = join(tmpdir(), `livingdb-sandbox-${hash.digest('hex').slice(0, 16)}`)
+  const user = typeof process.getuid === 'function' ? process.getuid() : undefined
+  const directory = join(tmpdir(), `livingdb-sandbox-${user ?? 'user'}-${hash.digest('hex').slice(0, 16)}`)
   const entryPath = join(directory, 'sandbox-entry.mjs')
-  if (!existsSync(entryPath)) {
-    let esbuild: { build: (options: Record<string, unknown>) => Promise<{ outputFiles: { text: string }[] }> }
-    try {
-      esbuild = (await import('esbuild' as string)) as typeof esbuild
-    } catch (error) {
-      throw new LivingDbError('PLUGIN_LOAD_FAILED', 'Running untrusted plugins from TypeScript sources needs esbuild (installed with tsx) to build the sandbox program. Install tsx, or run the compiled package (dist/).', { cause: error })
-    }
-    const result = await esbuild.build({ entryPoints: [sourcePaths[0]], bundle: true, write: false, platform: 'node', format: 'esm', target: 'node20', logLevel: 'silent' })
-    mkdirSync(directory, { recursive: true })
-    const temporary = `${entryPath}.${process.pid}.tmp`
-    writeFileSync(temporary, result.outputFiles[0]!.text)
-    renameSync(temporary, entryPath)
+  if (existsSync(entryPath) && ownedPrivately(directory, user) && ownedPrivately(entryPath, user)) return { entryPath, readPaths: [entryPath] }
+  let esbuild: { build: (options: Record<string, unknown>) => Promise<{ outputFiles: { text: string }[] }> }
+  try {
+    esbuild = (await import('esbuild' as string)) as typeof esbuild
+  } catch (error) {
+    throw new LivingDbError('PLUGIN_LOAD_FAILED', 'Running untrusted plugins from TypeScript sources needs esbuild (installed with tsx) to build the sandbox program. Install tsx, or run the compiled package (dist/).', { cause: error })
   }
+  const result = await esbuild.build({ entryPoints: [sourcePaths[0]], bundle: true, write: false, platform: 'node', format: 'esm', target: 'node20', logLevel: 'silent' })
+  mkdirSync(directory, { recursive: true, mode: 0o700 })
+  if (!ownedPrivately(directory, user)) {
+    throw new LivingDbError('PLUGIN_LOAD_FAILED', `${directory} exists but is not a private directory of this user, so the sandbox program cannot be kept there safely. Remove it and retry.`)
+  }
+  const temporary = `${entryPath}.${process.pid}.tmp`
+  writeFileSync(temporary, result.outputFiles[0]!.text, { mode: 0o600 })
+  renameSync(temporary, entryPath)
   return { entryPath, readPaths: [entryPath] }
+}
+
+/**
+ * True when `path` belongs to this user and nobody else may write it (another local user
+ * must not be able to swap the program that locks the sandbox down).
+ */
+function ownedPrivately(path: string, user: number | undefined): boolean {
+  const stats = lstatSync(path)
+  if (stats.isSymbolicLink()) return false
+  return user === undefined || (stats.uid === user && (stats.mode & 0o022) === 0)
 }
