@@ -10,6 +10,11 @@ type Edge = { subject: string; predicate: string; object: string; confidence: nu
 
 /** Topics kept per record. */
 const MAX_TOPICS = 10
+/** Longest name or phrase kept, and longest predicate (the extraction record's limits). */
+const MAX_TEXT = 200
+const MAX_PREDICATE = 100
+/** Entities and relationships kept per record (the extraction record's limit). */
+const MAX_ITEMS = 1000
 
 const round = (value: number): number => Math.round(value * 1000) / 1000
 const compareText = (left: string, right: string): number => (left < right ? -1 : left > right ? 1 : 0)
@@ -56,7 +61,8 @@ function entitiesIn(text: string, candidates: readonly Entity[]): Entity[] {
  * the records with a sentence naming both ends (preferring sentences with its verb). Items found in no record are dropped (the model
  * reported something the records do not say). Per record: entities are de-duplicated by
  * (type, normalised name) keeping the highest confidence and kept in reply order;
- * entities and relationships below `minConfidence` are dropped, except entities at the
+ * names over 200 characters, predicates over 100 and items past 1,000 are dropped (the
+ * record's limits); entities and relationships below `minConfidence` are dropped, except entities at the
  * end of a kept relationship; relationship ends that are not entities become `concept`
  * entities; topic weights are rescaled so the record's best topic has weight 1.
  */
@@ -65,13 +71,14 @@ export function attributeExtraction(args: { readonly texts: readonly string[]; r
   const entities: Entity[] = []
   for (const entity of output.entities) {
     const name = entity.name.trim()
-    if (normalizeName(name) !== '') entities.push({ name, type: entity.type, confidence: round(entity.confidence) })
+    if (normalizeName(name) !== '' && name.length <= MAX_TEXT) entities.push({ name, type: entity.type, confidence: round(entity.confidence) })
   }
   const edges: Edge[] = []
   for (const relationship of output.relationships) {
     const predicate = relationship.predicate.trim().toLowerCase().replace(/\s+/g, ' ')
     const edge = { subject: relationship.subject.trim(), predicate, object: relationship.object.trim(), confidence: round(relationship.confidence) }
-    if (edge.confidence >= minConfidence && predicate !== '' && normalizeName(edge.subject) !== '' && normalizeName(edge.object) !== '') edges.push(edge)
+    const fits = predicate.length <= MAX_PREDICATE && edge.subject.length <= MAX_TEXT && edge.object.length <= MAX_TEXT
+    if (fits && edge.confidence >= minConfidence && predicate !== '' && normalizeName(edge.subject) !== '' && normalizeName(edge.object) !== '') edges.push(edge)
   }
   const sentences = texts.map(sentencesOf)
   const edgeRecords = new Map(edges.map((edge) => [edge, recordsOfEdge(sentences, edge)]))
@@ -81,7 +88,7 @@ export function attributeExtraction(args: { readonly texts: readonly string[]; r
     for (const topic of output.topics) {
       const phrase = topic.phrase.trim()
       const key = phrase.toLowerCase()
-      if (phraseOccurrences(text, phrase).length > 0 && (topics.get(key)?.weight ?? -1) < topic.weight) topics.set(key, { phrase, weight: topic.weight })
+      if (phrase.length <= MAX_TEXT && phraseOccurrences(text, phrase).length > 0 && (topics.get(key)?.weight ?? -1) < topic.weight) topics.set(key, { phrase, weight: topic.weight })
     }
     const recordEdges = edges.filter((edge) => edgeRecords.get(edge)!.includes(index))
     return toFacts({ entities: entities.filter((entity) => mentioned.has(entity)), topics: [...topics.values()], edges: recordEdges, minConfidence })
@@ -141,5 +148,5 @@ function toFacts(args: { readonly entities: readonly Entity[]; readonly topics: 
   }
   const topics = [...args.topics].sort((left, right) => right.weight - left.weight || compareText(left.phrase, right.phrase)).slice(0, MAX_TOPICS)
   const best = topics[0]?.weight ?? 0
-  return { entities: kept, topics: topics.map((topic) => ({ phrase: topic.phrase, weight: best > 0 ? round(topic.weight / best) : 0 })), relationships: [...relationships.values()] }
+  return { entities: kept.slice(0, MAX_ITEMS), topics: topics.map((topic) => ({ phrase: topic.phrase, weight: best > 0 ? round(topic.weight / best) : 0 })), relationships: [...relationships.values()].filter((edge) => edge.subject < MAX_ITEMS && edge.object < MAX_ITEMS).slice(0, MAX_ITEMS) }
 }
