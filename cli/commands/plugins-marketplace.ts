@@ -64,6 +64,12 @@ function registry(context: CommandContext): RegistrySource {
   return openRegistry(registryLocation(context, true))
 }
 
+/** `{ registry }` when one is given; update and reinstall otherwise use each plugin's recorded registry. */
+function registryOverride(context: CommandContext): { registry?: RegistrySource } {
+  const location = registryLocation(context, false)
+  return location === undefined ? {} : { registry: openRegistry(location) }
+}
+
 /** `name`, `name@range`: the range defaults to `*` (the newest version). */
 function parseSpec(spec: string): { name: string; range: string } {
   const at = spec.indexOf('@', 1)
@@ -235,8 +241,7 @@ const installCommand: CommandDefinition = {
     const market = marketplace(context)
     const spec = context.positionals[0]
     if (spec === undefined) {
-      const location = registryLocation(context, false)
-      const report = await market.reinstall({ ...changeArgs(context), ...(location === undefined ? {} : { registry: openRegistry(location) }) })
+      const report = await market.reinstall({ ...changeArgs(context), ...registryOverride(context) })
       return printChanges(context, 'installed', report, market.lockfilePath)
     }
     const report = await market.install({ ...changeArgs(context), registry: registry(context), requests: [parseSpec(spec)] })
@@ -254,10 +259,9 @@ const updateCommand: CommandDefinition = {
   async run(context) {
     const market = marketplace(context)
     const spec = context.positionals[0] === undefined ? undefined : parseSpec(context.positionals[0])
-    const location = registryLocation(context, false)
     const report = await market.update({
       ...changeArgs(context),
-      ...(location === undefined ? {} : { registry: openRegistry(location) }),
+      ...registryOverride(context),
       ...(spec === undefined ? {} : { names: [spec.name], ...(context.positionals[0]!.includes('@', 1) ? { ranges: { [spec.name]: spec.range } } : {}) }),
     })
     printChanges(context, 'updated', report, market.lockfilePath)

@@ -111,8 +111,8 @@ export async function commitPluginChanges(args: CommitPluginChangesArgs): Promis
     for (const pkg of args.install) {
       const { name } = pkg.manifest
       const locked = lockedEntry(args.next, name)!
-      await activation.enable({ name, moduleUrl: entryUrl(pluginsDirectory, locked.directory, locked.main) })
       const before = lockedEntry(args.previous, name)
+      await activation.enable({ name, moduleUrl: entryUrl(pluginsDirectory, locked.directory, locked.main), switchOn: before === undefined })
       undo.push(() => (before === undefined ? activation.disable({ name }) : activation.enable({ name, moduleUrl: entryUrl(pluginsDirectory, before.directory, before.main) })))
     }
   } catch (error) {

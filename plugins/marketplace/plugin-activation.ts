@@ -3,7 +3,7 @@ import { DEFAULT_PLUGIN_HOST_POLICY } from '../host/plugin-host-options.js'
 import type { PluginLogRecord } from '../host/plugin-status.js'
 import { PluginViolations } from '../host/plugin-violations.js'
 import { startPlugin } from '../host/start-plugin.js'
-import { deleteRegistration, readStoredPlugins, storeRegistration } from '../host/stored-plugins.js'
+import { deleteRegistration, readStoredPlugins, setStoredPluginEnabled, storeRegistration } from '../host/stored-plugins.js'
 import type { PluginPermissions } from '../spec/plugin-permissions.js'
 
 /** What a plugin's code reports about itself when loaded in the sandbox. */
@@ -24,8 +24,12 @@ export interface ReportedPlugin {
 export interface PluginActivation {
   /** Loads the plugin in the untrusted sandbox, reads its reported definition, stops it. */
   inspect(args: { readonly name: string; readonly moduleUrl: string }): Promise<ReportedPlugin>
-  /** Registers the plugin in the database as untrusted (`trusted: false`): it runs in the sandbox on every open. */
-  enable(args: { readonly name: string; readonly moduleUrl: string }): Promise<void>
+  /**
+   * Registers the plugin in the database as untrusted (`trusted: false`): it runs in the
+   * sandbox on every open. `switchOn` (a new install) also clears a disabled flag left from
+   * an earlier install; updates keep the user's choice.
+   */
+  enable(args: { readonly name: string; readonly moduleUrl: string; readonly switchOn?: boolean }): Promise<void>
   /** Removes the plugin's registration (its cursor and derived data stay). */
   disable(args: { readonly name: string }): Promise<void>
 }
@@ -62,8 +66,11 @@ export function createDatabaseActivation(args: { readonly databasePath: string; 
         await connection.terminate()
       }
     },
-    async enable({ name, moduleUrl }) {
-      await withEngine((engine) => storeRegistration(engine, { name, registration: { module: moduleUrl, moduleUrl, trusted: false } }))
+    async enable({ name, moduleUrl, switchOn }) {
+      await withEngine(async (engine) => {
+        await storeRegistration(engine, { name, registration: { module: moduleUrl, moduleUrl, trusted: false } })
+        if (switchOn === true) await setStoredPluginEnabled(engine, { name, enabled: true })
+      })
     },
     async disable({ name }) {
       await withEngine(async (engine) => {

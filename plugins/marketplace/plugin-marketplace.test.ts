@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { open as openEngine } from '../../core/index.js'
 import { LivingDbError } from '../../errors/index.js'
+import { setStoredPluginEnabled } from '../host/stored-plugins.js'
 import { PluginMarketplace } from './plugin-marketplace.js'
 import { createDatabaseActivation, type PluginActivation } from './plugin-activation.js'
 import { LOCKFILE_NAME } from './plugin-lockfile.js'
@@ -127,6 +129,24 @@ describe('installing from a static registry directory', () => {
     rmSync(join(fresh, 'plugins', 'packages'), { recursive: true })
     await clone.reinstall({ consent: consentAnswering(target, false) })
     expect(clone.list().every((plugin) => plugin.present)).toBe(true)
+  })
+
+  it('keeps a plugin the user disabled off across an update, and switches it on again for a new install', async () => {
+    const target = world()
+    target.publish({ name: 'alpha', version: '1.0.0' })
+    await target.marketplace.install({ registry: target.registry, requests: [{ name: 'alpha', range: '*' }], consent: yes(target) })
+    const disable = async () => {
+      const engine = await openEngine({ path: target.databasePath, durability: 'none' })
+      await setStoredPluginEnabled(engine, { name: 'alpha', enabled: false })
+      await engine.close()
+    }
+    await disable()
+    target.publish({ name: 'alpha', version: '1.1.0' })
+    await target.marketplace.update({ consent: yes(target) })
+    expect((await registeredPlugins(target.databasePath)).map((plugin) => [plugin.name, plugin.enabled])).toEqual([['alpha', false]])
+    await target.marketplace.uninstall({ names: ['alpha'] })
+    await target.marketplace.install({ registry: target.registry, requests: [{ name: 'alpha', range: '*' }], consent: yes(target) })
+    expect((await registeredPlugins(target.databasePath)).map((plugin) => [plugin.name, plugin.enabled])).toEqual([['alpha', true]])
   })
 
   it('undoes every step when enabling fails halfway through the commit', async () => {
