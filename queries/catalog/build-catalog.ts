@@ -17,8 +17,19 @@ export interface BuildCatalogArgs {
 
 const SYSTEM_KEYSPACES = new Set(['sys', CURSOR_KEYSPACE])
 
-/** The role a cartridge plays in plans, from its recipe kind, name and query names. */
+const roles = new WeakMap<Cartridge, CartridgeRole>()
+
+/** The role a cartridge plays in plans, from its recipe kind, name and query names (computed once per cartridge). */
 export function cartridgeRole(cartridge: Cartridge): CartridgeRole {
+  let role = roles.get(cartridge)
+  if (role === undefined) {
+    role = detectRole(cartridge)
+    roles.set(cartridge, role)
+  }
+  return role
+}
+
+function detectRole(cartridge: Cartridge): CartridgeRole {
   const label = `${cartridge.recipe?.kind ?? ''} ${cartridge.name}`.toLowerCase()
   const queries = new Set(cartridge.queries.map((query) => query.name))
   if (/vector|embed/.test(label)) return 'vectors'

@@ -11,6 +11,9 @@ export interface CartridgeHit {
   readonly keyspace?: string
 }
 
+/** Mentions read per entity: the newest ones (the entities cartridge lists them newest first). */
+const MAX_MENTIONS = 25
+
 /** Query names tried, in order, per role: the first one the cartridge has is used. */
 const QUERY_NAMES: Partial<Record<CartridgeRole, readonly string[]>> = {
   vectors: ['searchText', 'similarText', 'search', 'nearest', 'knn', 'query'],
@@ -122,7 +125,7 @@ function entityMentionHits(context: ExecutionContext, cartridge: Cartridge, args
   const entities = context.query(cartridge, 'lookup', { name: args.text, limit: 3, ...fuzzy }) as { id: string; score?: number }[]
   const best = new Map<string, CartridgeHit>()
   for (const entity of entities) {
-    const mentions = context.query(cartridge, 'mentions', { id: entity.id, limit: args.limit }) as { sourceKeyspace: string; sourceKey: string; confidence?: number }[]
+    const mentions = context.query(cartridge, 'mentions', { id: entity.id, limit: Math.min(args.limit, MAX_MENTIONS) }) as { sourceKeyspace: string; sourceKey: string; confidence?: number }[]
     for (const mention of mentions) {
       if (args.prefix !== undefined && !mention.sourceKey.startsWith(args.prefix)) continue
       const score = (entity.score ?? 1) * (mention.confidence ?? 1)

@@ -56,6 +56,19 @@ function prefixNoun(prefix: string): string {
   return singular(prefix.replace(/\/$/, '').toLowerCase().replace(/[_-]+/g, ' '))
 }
 
+const nounCache = new WeakMap<Catalog, Map<string, string>>()
+
+/** Each prefix's noun (`tasks/` → `task`), first prefix wins; cached per catalog. */
+function prefixNouns(catalog: Catalog): Map<string, string> {
+  let nouns = nounCache.get(catalog)
+  if (nouns === undefined) {
+    nouns = new Map()
+    for (const { entry } of catalogPrefixes(catalog)) if (!nouns.has(prefixNoun(entry.prefix))) nouns.set(prefixNoun(entry.prefix), entry.prefix)
+    nounCache.set(catalog, nouns)
+  }
+  return nouns
+}
+
 /** The nouns a word may stand for: itself, its singular, its noun aliases. */
 function meanings(word: string): string[] {
   const forms = new Set([word, singular(word)])
@@ -111,8 +124,11 @@ class Analyzer {
 
   nounAt(index: number): string | undefined {
     if (!this.free(index)) return undefined
-    const word = this.words[index]!.lower
-    for (const { entry } of catalogPrefixes(this.catalog)) if (meanings(word).includes(prefixNoun(entry.prefix))) return entry.prefix
+    const nouns = prefixNouns(this.catalog)
+    for (const meaning of meanings(this.words[index]!.lower)) {
+      const prefix = nouns.get(meaning)
+      if (prefix !== undefined) return prefix
+    }
     return undefined
   }
 }

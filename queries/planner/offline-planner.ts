@@ -113,7 +113,11 @@ export function planOffline(args: PlanOfflineArgs): Plan {
       continue
     }
     entityKeys.push(entity.key)
-    sources.push({ node: planNodes.entityLookup({ name: entity.phrase, entityPrefix: entity.prefix }), weight: ENTITY_WEIGHT })
+    // Things with a name (people, customers, projects) are entities; a record named by its id (T-1104) is not: follow what references it.
+    const mention = own?.nameField === 'name' || own?.nameField === 'label'
+      ? planNodes.entityLookup({ name: entity.phrase, entityPrefix: entity.prefix })
+      : planNodes.traverse({ input: planNodes.get({ keyspace: entity.keyspace, keys: [entity.key] }), direction: 'in', depth: 1 })
+    sources.push({ node: mention, weight: ENTITY_WEIGHT })
     textPhrases.push(entity.phrase)
   }
   const range = analysis.time.range
