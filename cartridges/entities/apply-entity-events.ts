@@ -1,4 +1,5 @@
-import { type CartridgeJson, type CartridgeKeyspaceWriter, keyComponent, padNumber, type Provenance } from '../spec/index.js'
+import { type CartridgeJson, type CartridgeKeyspaceWriter, padNumber, type Provenance } from '../spec/index.js'
+import { shortKeyComponent } from './short-key-component.js'
 import type { EntityDirective } from './entity-directive.js'
 import type { EntityEvent } from './entity-input.js'
 import type { MergeRecord } from './entity-records.js'
@@ -25,7 +26,7 @@ export function eventKeys(prefix: string) {
   return {
     rejected: (source: string) => `${prefix}bad/${source}`,
     rejectedPrefix: `${prefix}bad/`,
-    directive: (provenance: Provenance) => `${prefix}d/${padNumber(provenance.txnId, 12)}/${keyComponent(provenance.sourceKey)}`,
+    directive: (provenance: Provenance) => `${prefix}d/${padNumber(provenance.txnId, 12)}/${shortKeyComponent(provenance.sourceKey)}`,
     directivePrefix: `${prefix}d/`,
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { LivingDbError } from '../../errors/index.js'
-import { type CartridgeDatabase, keyComponent } from '../spec/index.js'
+import type { CartridgeDatabase } from '../spec/index.js'
+import { shortKeyComponent } from './short-key-component.js'
 
 /** Where entity directives (manual merges and unmerges) are written by default. */
 export const DEFAULT_DIRECTIVE_SOURCE = { keyspace: 'default', prefix: 'entity-directives/' } as const
@@ -38,7 +39,7 @@ export async function writeEntityDirective(args: { readonly db: CartridgeDatabas
   const keyspace = args.source?.keyspace ?? DEFAULT_DIRECTIVE_SOURCE.keyspace
   const prefix = args.source?.prefix ?? DEFAULT_DIRECTIVE_SOURCE.prefix
   const directive = parsed.data
-  const subject = directive.op === 'merge' ? `${keyComponent(directive.from)}/${keyComponent(directive.into)}` : `${keyComponent(directive.entityId)}/${keyComponent('name' in directive ? directive.name : directive.fromEntityId)}`
+  const subject = directive.op === 'merge' ? `${shortKeyComponent(directive.from)}/${shortKeyComponent(directive.into)}` : `${shortKeyComponent(directive.entityId)}/${shortKeyComponent('name' in directive ? directive.name : directive.fromEntityId)}`
   const result = await args.db.write((transaction) => {
     transaction.keyspace(keyspace).put(`${prefix}${directive.op}/${subject}/${args.db.txnId + 1}`, directive as never)
   }, { origin: 'app' })

@@ -1,8 +1,8 @@
-import { keyComponent } from '../spec/index.js'
+import { shortKeyComponent } from './short-key-component.js'
 
 /** A name's key part: `<type>/<norm>`, each a key component. */
 export function nameKey(type: string, norm: string): string {
-  return `${keyComponent(type)}/${keyComponent(norm)}`
+  return `${shortKeyComponent(type)}/${shortKeyComponent(norm)}`
 }
 
 /**
@@ -16,24 +16,24 @@ export function nameKey(type: string, norm: string): string {
  */
 export function entityKeys(prefix: string) {
   return {
-    entity: (id: string) => `${prefix}e/${keyComponent(id)}`,
+    entity: (id: string) => `${prefix}e/${shortKeyComponent(id)}`,
     entityPrefix: `${prefix}e/`,
-    typeIndex: (type: string, id: string) => `${prefix}y/${keyComponent(type)}/${keyComponent(id)}`,
-    typeIndexPrefix: (type: string) => `${prefix}y/${keyComponent(type)}/`,
+    typeIndex: (type: string, id: string) => `${prefix}y/${shortKeyComponent(type)}/${shortKeyComponent(id)}`,
+    typeIndexPrefix: (type: string) => `${prefix}y/${shortKeyComponent(type)}/`,
     name: (key: string) => `${prefix}n/${key}`,
-    variant: (type: string, variant: string, norm: string) => `${prefix}v/${keyComponent(type)}/${keyComponent(variant)}/${keyComponent(norm)}`,
-    variantPrefix: (type: string, variant: string) => `${prefix}v/${keyComponent(type)}/${keyComponent(variant)}/`,
-    trigram: (type: string, trigram: string, norm: string) => `${prefix}t/${keyComponent(type)}/${keyComponent(trigram)}/${keyComponent(norm)}`,
-    trigramPrefix: (type: string, trigram: string) => `${prefix}t/${keyComponent(type)}/${keyComponent(trigram)}/`,
+    variant: (type: string, variant: string, norm: string) => `${prefix}v/${shortKeyComponent(type)}/${shortKeyComponent(variant)}/${shortKeyComponent(norm)}`,
+    variantPrefix: (type: string, variant: string) => `${prefix}v/${shortKeyComponent(type)}/${shortKeyComponent(variant)}/`,
+    trigram: (type: string, trigram: string, norm: string) => `${prefix}t/${shortKeyComponent(type)}/${shortKeyComponent(trigram)}/${shortKeyComponent(norm)}`,
+    trigramPrefix: (type: string, trigram: string) => `${prefix}t/${shortKeyComponent(type)}/${shortKeyComponent(trigram)}/`,
     mention: (key: string, source: string) => `${prefix}m/${key}/${source}`,
     mentionPrefix: (key: string) => `${prefix}m/${key}/`,
     mentionsPrefix: `${prefix}m/`,
     source: (source: string) => `${prefix}s/${source}`,
-    merge: (id: string, key: string) => `${prefix}g/${keyComponent(id)}/${key}`,
-    mergePrefix: (id: string) => `${prefix}g/${keyComponent(id)}/`,
+    merge: (id: string, key: string) => `${prefix}g/${shortKeyComponent(id)}/${key}`,
+    mergePrefix: (id: string) => `${prefix}g/${shortKeyComponent(id)}/`,
     mergesPrefix: `${prefix}g/`,
     namesPrefix: `${prefix}n/`,
-    block: (key: string, id: string) => `${prefix}b/${key}/${keyComponent(id)}`,
+    block: (key: string, id: string) => `${prefix}b/${key}/${shortKeyComponent(id)}`,
     blocksPrefix: `${prefix}b/`,
   }
 }

@@ -93,7 +93,7 @@ export function entityQueries(args: { readonly keyspace: string; readonly prefix
       const range = input.after === undefined ? { prefix } : { prefix, gt: keys.typeIndex(input.type, input.after) }
       const found: z.infer<typeof entitySummarySchema>[] = []
       for (const entry of space.scan({ ...range, limit: input.limit })) {
-        const entity = entityOf(space, decodeURIComponent(String(entry.key).slice(prefix.length)))
+        const entity = entityOf(space, String(entry.value))
         if (entity !== undefined) found.push(summarizeEntity(entity))
       }
       return found

@@ -134,7 +134,7 @@ export class EntityResolver {
     }
     const entityId = match?.entityId ?? this.freeId(`${type}:${norm}`, provenance.txnId)
     if (match === undefined) {
-      this.space.put(this.keys.typeIndex(type, entityId), null)
+      this.space.put(this.keys.typeIndex(type, entityId), entityId)
     } else if (method === 'alias' || method === 'fuzzy' || method === 'model') {
       const merge: MergeRecord = { entityId, type, norm, name: args.name, method, score: match.score, fromEntityId: null, provenance: { ...provenance, ledgerEntryId }, revertedBy: null }
       this.space.put(this.keys.merge(entityId, nameKey(type, norm)), json(merge))
@@ -146,8 +146,8 @@ export class EntityResolver {
   /** Writes a name record and its indexes and adds the name to its entity. */
   private putName(record: NameRecord, stats: EntityName): void {
     this.space.put(this.keys.name(nameKey(record.type, record.norm)), json(record))
-    for (const variant of nameVariants(record.norm, record.type)) this.space.put(this.keys.variant(record.type, variant, record.norm), null)
-    for (const trigram of nameTrigrams(record.norm)) this.space.put(this.keys.trigram(record.type, trigram, record.norm), null)
+    for (const variant of nameVariants(record.norm, record.type)) this.space.put(this.keys.variant(record.type, variant, record.norm), record.norm)
+    for (const trigram of nameTrigrams(record.norm)) this.space.put(this.keys.trigram(record.type, trigram, record.norm), record.norm)
     const entity = this.entity(record.entityId) ?? { id: record.entityId, type: record.type, names: [], provenance: record.provenance }
     this.space.put(this.keys.entity(entity.id), json(summarize({ ...entity, names: [...entity.names.filter((name) => name.norm !== stats.norm), stats] })))
   }
@@ -206,7 +206,7 @@ export class EntityResolver {
     const moving = entity.names.filter((name) => args.norms.includes(name.norm))
     if (moving.length === 0 || moving.length === entity.names.length) return undefined
     const id = this.freeId(args.preferredId ?? `${entity.type}:${moving[0]!.norm}`, args.provenance.txnId)
-    this.space.put(this.keys.typeIndex(entity.type, id), null)
+    this.space.put(this.keys.typeIndex(entity.type, id), id)
     this.space.put(this.keys.entity(id), json(summarize({ id, type: entity.type, names: moving, provenance: args.provenance })))
     this.space.put(this.keys.entity(entity.id), json(summarize({ ...entity, names: entity.names.filter((name) => !args.norms.includes(name.norm)) })))
     for (const name of moving) {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { ENTITY_TYPES } from '../../llm/index.js'
-import { keyComponent } from '../spec/index.js'
+import { shortKeyComponent } from './short-key-component.js'
 
 /** Entity types an extraction may carry: the offline model's types, `concept` (a relationship end that is no named entity) and `other`. */
 export const EXTRACTED_ENTITY_TYPES: readonly string[] = Object.freeze([...ENTITY_TYPES, 'concept', 'other'])
@@ -46,13 +46,13 @@ export const extractionRecordSchema = z
  * - `relationships`: subject/object are indexes into `entities` (ends that are not named
  *   entities are added as `concept` entities).
  *
- * Stored under `x/<keyComponent(source keyspace)>/<keyComponent(source key)>`.
+ * Stored under `x/<source id>` (see {@link sourceId}).
  */
 export type ExtractionRecord = z.infer<typeof extractionRecordSchema>
 
-/** The source id of a record: `<keyComponent(keyspace)>/<keyComponent(key)>` (one key component pair, never ambiguous). */
+/** The source id of a record: `<keyspace>/<key>` as two short key components (never ambiguous, at most 129 characters). */
 export function sourceId(keyspace: string, key: string): string {
-  return `${keyComponent(keyspace)}/${keyComponent(key)}`
+  return `${shortKeyComponent(keyspace)}/${shortKeyComponent(key)}`
 }
 
 /** The key of the extraction record of a source record. */

@@ -17,10 +17,6 @@ export interface NameMatch {
   readonly score: number
 }
 
-function lastComponent(key: string | Uint8Array): string {
-  const text = String(key)
-  return decodeURIComponent(text.slice(text.lastIndexOf('/') + 1))
-}
 
 function nameRecord(space: CartridgeKeyspaceReader, keys: EntityKeys, type: string, norm: string): NameRecord | undefined {
   return space.get(keys.name(nameKey(type, norm))) as NameRecord | CartridgeJson | undefined as NameRecord | undefined
@@ -60,7 +56,7 @@ export function findMatch(args: { readonly space: CartridgeKeyspaceReader; reado
   const core = legalFormCore(norm, type)
   for (const variant of core === undefined ? [norm] : [norm, core]) {
     for (const entry of space.scan({ prefix: keys.variantPrefix(type, variant), limit: 16 })) {
-      const record = nameRecord(space, keys, type, lastComponent(entry.key))
+      const record = nameRecord(space, keys, type, String(entry.value))
       if (record !== undefined && !blocked(record.entityId)) viaVariants.add(record.entityId)
     }
   }
@@ -70,7 +66,7 @@ export function findMatch(args: { readonly space: CartridgeKeyspaceReader; reado
   const shared = new Map<string, number>()
   for (const trigram of trigrams) {
     for (const entry of space.scan({ prefix: keys.trigramPrefix(type, trigram), limit: TRIGRAM_SCAN_LIMIT })) {
-      const candidate = lastComponent(entry.key)
+      const candidate = String(entry.value)
       shared.set(candidate, (shared.get(candidate) ?? 0) + 1)
     }
   }

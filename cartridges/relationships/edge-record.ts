@@ -1,5 +1,5 @@
-import { keyComponent, padNumber, type Provenance } from '../spec/index.js'
-import { nameKey } from '../entities/index.js'
+import { padNumber, type Provenance } from '../spec/index.js'
+import { nameKey, shortKeyComponent } from '../entities/index.js'
 
 /** One end of an edge: the name as extracted (resolved to an entity when read). */
 export interface EdgeEnd {
@@ -48,7 +48,7 @@ export interface SourceEdgesRecord {
 
 /** The key of an end: its name key as one key component. */
 export function endComponent(end: Pick<EdgeEnd, 'type' | 'norm'>): string {
-  return keyComponent(nameKey(end.type, end.norm))
+  return shortKeyComponent(nameKey(end.type, end.norm))
 }
 
 /**
@@ -58,23 +58,23 @@ export function endComponent(end: Pick<EdgeEnd, 'type' | 'norm'>): string {
  */
 export const edgeKeys = {
   out: (edge: Pick<EdgeRecord, 'subject' | 'predicate' | 'object' | 'validFrom'>, source: string) =>
-    `r/o/${endComponent(edge.subject)}/${keyComponent(edge.predicate)}/${endComponent(edge.object)}/${padNumber(edge.validFrom, 12)}/${source}`,
+    `r/o/${endComponent(edge.subject)}/${shortKeyComponent(edge.predicate)}/${endComponent(edge.object)}/${padNumber(edge.validFrom, 12)}/${source}`,
   in: (edge: Pick<EdgeRecord, 'subject' | 'predicate' | 'object' | 'validFrom'>, source: string) =>
-    `r/i/${endComponent(edge.object)}/${keyComponent(edge.predicate)}/${endComponent(edge.subject)}/${padNumber(edge.validFrom, 12)}/${source}`,
+    `r/i/${endComponent(edge.object)}/${shortKeyComponent(edge.predicate)}/${endComponent(edge.subject)}/${padNumber(edge.validFrom, 12)}/${source}`,
   /** The open-edge index entry of an out key (`r/f/...`, present while the edge is open). */
   openOfOut: (outKey: string) => `r/f/${outKey.slice('r/o/'.length)}`,
   /** The out key an open-edge index entry points to. */
   outOfOpen: (openKey: string) => `r/o/${openKey.slice('r/f/'.length)}`,
   /** Open-edge counts by object for one subject name and predicate (`r/c/<subject>/<predicate>`). */
-  openObjects: (end: Pick<EdgeEnd, 'type' | 'norm'>, predicate: string) => `r/c/${endComponent(end)}/${keyComponent(predicate)}`,
-  openPrefix: (end: Pick<EdgeEnd, 'type' | 'norm'>, predicate?: string) => `r/f/${endComponent(end)}/${predicate === undefined ? '' : `${keyComponent(predicate)}/`}`,
+  openObjects: (end: Pick<EdgeEnd, 'type' | 'norm'>, predicate: string) => `r/c/${endComponent(end)}/${shortKeyComponent(predicate)}`,
+  openPrefix: (end: Pick<EdgeEnd, 'type' | 'norm'>, predicate?: string) => `r/f/${endComponent(end)}/${predicate === undefined ? '' : `${shortKeyComponent(predicate)}/`}`,
   /** The out key an in key points to. */
   outOfIn: (inKey: string) => {
     const [objectPart, predicate, subjectPart, validFrom, ...source] = inKey.slice('r/i/'.length).split('/')
     return `r/o/${subjectPart}/${predicate}/${objectPart}/${validFrom}/${source.join('/')}`
   },
-  outPrefix: (end: Pick<EdgeEnd, 'type' | 'norm'>, predicate?: string) => `r/o/${endComponent(end)}/${predicate === undefined ? '' : `${keyComponent(predicate)}/`}`,
-  inPrefix: (end: Pick<EdgeEnd, 'type' | 'norm'>, predicate?: string) => `r/i/${endComponent(end)}/${predicate === undefined ? '' : `${keyComponent(predicate)}/`}`,
+  outPrefix: (end: Pick<EdgeEnd, 'type' | 'norm'>, predicate?: string) => `r/o/${endComponent(end)}/${predicate === undefined ? '' : `${shortKeyComponent(predicate)}/`}`,
+  inPrefix: (end: Pick<EdgeEnd, 'type' | 'norm'>, predicate?: string) => `r/i/${endComponent(end)}/${predicate === undefined ? '' : `${shortKeyComponent(predicate)}/`}`,
   allOut: 'r/o/',
   source: (source: string) => `r/q/${source}`,
 }

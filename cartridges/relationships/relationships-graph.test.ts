@@ -93,6 +93,20 @@ describe('relationships cartridge', () => {
     }
   })
 
+  it('keeps derived keys under the engine limit for long source keys, names and predicates', async () => {
+    const { db, graph } = await setup()
+    try {
+      const long = (letter: string) => `${letter.toUpperCase()}${'x'.repeat(150)} ${letter.toUpperCase()}${'y'.repeat(40)}`
+      await writeExtractedNote({ db, key: `notes/${'k'.repeat(300)}`, entities: [person(long('a')), organization(long('b'))], relationships: [{ subject: 0, predicate: `work at ${'z'.repeat(90)}`, object: 1 }] })
+      await graph.catchUp()
+      const [found] = graph.query('lookup', { name: long('a') }) as { id: string }[]
+      expect(found!.id.length).toBeGreaterThan(150)
+      expect((graph.query('neighbours', { entityId: found!.id }) as Neighbour[]).map((neighbour) => neighbour.edge.object)).toEqual([long('b')])
+    } finally {
+      await db.close()
+    }
+  })
+
   it('traverses k hops and finds shortest paths breadth first', async () => {
     const { db, graph } = await setup()
     try {
