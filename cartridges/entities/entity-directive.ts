@@ -16,7 +16,7 @@ export const entityDirectiveSchema = z.union([
 /**
  * A manual change to entity resolution, written as a record so it is part of the commit
  * stream (and every rebuild repeats it):
- * - `merge`: entity `from` joins `into` (all its names);
+ * - `merge`: entity `from` joins `into` (all its names; both of the same type);
  * - `unmerge` with `name`: that name leaves `entityId` and becomes an entity of its own;
  * - `unmerge` with `fromEntityId`: undoes a `merge` — the names that came from that
  *   entity leave again, under their old id when it is free.
