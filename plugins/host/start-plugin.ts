@@ -57,7 +57,6 @@ export async function startPlugin(args: StartPluginArgs): Promise<PluginConnecti
       packageDirectory,
       heapLimitMb,
       memoryLimitMb: registration.memoryLimitMb ?? heapLimitMb * 2 + 128,
-      onOutput: (line, stream) => onLog({ plugin: pluginName(), level: stream === 'stderr' ? 'warn' : 'info', message: line, fields: { stream } }),
     })
   } else {
     channel = startWorkerChannel({ moduleUrl: registration.moduleUrl, heapLimitMb })

@@ -5,6 +5,7 @@
  * runtime over the channel. Only JSON strings cross the channel. It imports nothing but
  * `node:` modules and the runtime, so it needs read access to those files only.
  */
+import { format } from 'node:util'
 import { startPluginRuntime } from '../host/plugin-runtime.js'
 import type { HostToWorkerMessage, WorkerToHostMessage } from '../host/worker-protocol.js'
 import { lockDownSandbox } from './sandbox-lockdown.js'
@@ -15,6 +16,11 @@ if (send === undefined) throw new Error('sandbox-entry must be started by the pl
 
 const post = (message: WorkerToHostMessage) => {
   if (channel.connected !== false) send(JSON.stringify(message))
+}
+// stdout and stderr are /dev/null (a pipe would hand the plugin a net.Socket): console output goes to the host's log.
+const levels = { debug: 'debug', log: 'info', info: 'info', warn: 'warn', error: 'error', trace: 'debug' } as const
+for (const [method, level] of Object.entries(levels)) {
+  Object.defineProperty(console, method, { value: (...values: unknown[]) => post({ kind: 'log', level, message: format(...values).slice(0, 10_000) }), configurable: true, writable: true })
 }
 const { exit } = lockDownSandbox({ report: (action, message) => post({ kind: 'violation', action, message }) })
 // The host is gone: nobody will ever ask again.

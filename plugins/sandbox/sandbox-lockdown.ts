@@ -8,7 +8,8 @@
  *   `dns/promises` throws, and so do the globals `fetch`, `WebSocket` and `EventSource`;
  * - `process.kill` (it could signal the host), `process.exit`/`abort`/`reallyExit`,
  *   `os.setPriority` (it could renice the host), `trace_events` (it writes a log file
- *   even without a write grant) and `process.env` reads (reported; the env is empty);
+ *   even without a write grant), `v8.setFlagsFromString` (natives syntax) and
+ *   `process.env` reads (reported; the env is empty);
  * - file, process and worker calls refused by the permission model are reported too,
  *   even when the plugin catches the error.
  * It imports nothing but `node:` modules: it runs with no read access to the project.
@@ -95,10 +96,19 @@ function describeTarget(error: unknown): string {
  */
 export function lockDownSandbox(args: { readonly report: ReportViolation }): { readonly exit: (code: number) => never } {
   const { report } = args
-  // Node creates stdout/stderr lazily, as net.Socket pipes: create them before net is closed.
-  void process.stdout
-  void process.stderr
   const builtin = (name: string) => process.getBuiltinModule(name) as Record<string, unknown>
+  // The original classes stay reachable through instances (`someSocket.constructor`), so their
+  // connecting methods are closed on the prototypes too, not only the module exports.
+  const net = builtin('net') as { Socket: { prototype: object }; Server: { prototype: object } }
+  const dgram = builtin('dgram') as { Socket: { prototype: object } }
+  const prototypes: readonly [string, object, readonly string[]][] = [
+    ['net.Socket', net.Socket.prototype, ['connect']],
+    ['net.Server', net.Server.prototype, ['listen']],
+    ['dgram.Socket', dgram.Socket.prototype, ['bind', 'connect', 'send']],
+  ]
+  for (const [owner, prototype, methods] of prototypes) {
+    for (const method of methods) Object.defineProperty(prototype, method, { value: denier(`${owner}.${method}`, 'untrusted plugins have no network access.', report), configurable: false, writable: false })
+  }
   for (const name of NETWORK_MODULES) {
     replaceExports(name, builtin(name), (exportName, value) => (typeof value === 'function' ? denier(`${name}.${exportName}`, 'untrusted plugins have no network access; models are reached through the model capability.', report) : value))
   }
@@ -110,6 +120,8 @@ export function lockDownSandbox(args: { readonly report: ReportViolation }): { r
   }
   const os = builtin('os')
   replaceExports('os', os, (exportName, value) => (exportName === 'setPriority' ? denier('os.setPriority', 'untrusted plugins may not change process priorities.', report) : value))
+  // V8 flags set at run time could enable natives syntax (%-intrinsics, reachable through vm).
+  replaceExports('v8', builtin('v8'), (exportName, value) => (exportName === 'setFlagsFromString' ? denier('v8.setFlagsFromString', 'untrusted plugins may not change V8 flags.', report) : value))
   syncBuiltinESMExports()
 
   for (const name of NETWORK_GLOBALS) {

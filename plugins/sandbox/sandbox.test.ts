@@ -134,6 +134,7 @@ describe('a hostile plugin in the sandbox', () => {
     ['signals the host process', () => ({ attempt: 'kill-host' }), 'process.kill', () => {}],
     ['renices the host process', () => ({ attempt: 'renice-host' }), 'os.setPriority', () => {}],
     ['calls process.exit', () => ({ attempt: 'exit' }), 'process.exit', () => {}],
+    ['turns on V8 natives syntax', () => ({ attempt: 'v8-flags' }), 'v8.setFlagsFromString', () => {}],
     ['reads a key outside its grants through the capability protocol', () => ({ attempt: 'read-foreign' }), 'read.get', () => {}],
     ['scans sys through the capability protocol', () => ({ attempt: 'read-sys' }), 'read.scan', () => {}],
   ]
@@ -156,6 +157,13 @@ describe('a hostile plugin in the sandbox', () => {
     } finally {
       delete process.env.LIVINGDB_SANDBOX_SECRET
     }
+  })
+
+  it('finds no socket class through process.stdout (stdout is not a pipe in the sandbox)', async () => {
+    const { db, host } = await startHostile({ attempt: 'stdout-socket', port })
+    for (const outcome of outcomes(db)) expect(outcome).not.toMatch(/^allowed/)
+    expect(connections).toBe(0)
+    await expectDatabaseUnharmed(db, host)
   })
 
   it('cannot generate code from strings', async () => {

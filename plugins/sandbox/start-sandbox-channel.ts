@@ -14,11 +14,8 @@ export interface SandboxChannelArgs {
   readonly memoryLimitMb: number
   /** How often the memory watchdog samples the process, ms. Default 100. */
   readonly watchIntervalMs?: number
-  /** Lines the plugin prints on stdout/stderr (truncated), for the host's log. */
-  readonly onOutput?: (line: string, stream: 'stdout' | 'stderr') => void
 }
 
-const MAX_LINE = 2_000
 const PAGE_SIZE = 4_096
 
 /** The `node` flags of a sandbox process: the permission model with read access to `readPaths` only. */
@@ -45,7 +42,9 @@ export async function startSandboxChannel(args: SandboxChannelArgs): Promise<Plu
   const child = spawn(process.execPath, [...sandboxFlags({ readPaths: [...program.readPaths, packageDirectory], heapLimitMb: args.heapLimitMb }), program.entryPath], {
     env: {},
     cwd: tmpdir(),
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    // No stdio pipes: in the child a pipe is a net.Socket whose class could open connections.
+    // The sandbox sends console output over the IPC channel as log messages instead.
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     serialization: 'json',
     windowsHide: true,
   })
@@ -76,8 +75,6 @@ export async function startSandboxChannel(args: SandboxChannelArgs): Promise<Plu
     }
   }, args.watchIntervalMs ?? 100)
   watchdog.unref()
-  forwardLines(child.stdout, 'stdout', args.onOutput)
-  forwardLines(child.stderr, 'stderr', args.onOutput)
   child.on('error', (error) => exit({ message: `its sandbox process failed: ${error.message}`, details: { errorCode: (error as { code?: string }).code ?? null } }))
   child.on('exit', (code, signal) => {
     const reason = killedFor ?? {
@@ -110,24 +107,4 @@ function residentMemoryMb(pid: number | undefined): number | undefined {
   } catch {
     return undefined
   }
-}
-
-function forwardLines(stream: NodeJS.ReadableStream | null, name: 'stdout' | 'stderr', onOutput: SandboxChannelArgs['onOutput']): void {
-  if (stream === null) return
-  let buffer = ''
-  stream.setEncoding('utf8')
-  stream.on('data', (chunk: string) => {
-    if (onOutput === undefined) return
-    buffer += chunk
-    let newline = buffer.indexOf('\n')
-    while (newline >= 0) {
-      onOutput(buffer.slice(0, newline).slice(0, MAX_LINE), name)
-      buffer = buffer.slice(newline + 1)
-      newline = buffer.indexOf('\n')
-    }
-    if (buffer.length > MAX_LINE) {
-      onOutput(buffer.slice(0, MAX_LINE), name)
-      buffer = ''
-    }
-  })
 }
