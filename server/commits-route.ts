@@ -69,8 +69,12 @@ const commits: Route = {
     }
     const unregister = context.onServerClose(stop)
     response.on('close', stop)
+    // A token revoked while its stream is open ends the stream (checked at every event and heartbeat).
+    const revoked = (): boolean => context.token !== undefined && !context.tokens.list().some(token => token.id === context.token!.id)
     const heartbeat = setInterval(() => {
-      if (!isClosed) response.write(': keep-alive\n\n')
+      if (isClosed) return
+      if (revoked()) stop()
+      else response.write(': keep-alive\n\n')
     }, limits.heartbeatMs)
     heartbeat.unref()
     // A stream holds its connection to the end; closing it afterwards lets server.close() finish at once.
@@ -82,7 +86,7 @@ const commits: Route = {
       await write(context, `: livingdb commit stream from txn ${from}\n\n`, () => isClosed)
       while (!isClosed && (limit === undefined || sent < limit)) {
         const next = await Promise.race([iterator.next(), stopped.then(() => undefined)])
-        if (next === undefined || next.done === true) break
+        if (next === undefined || next.done === true || revoked()) break
         const event = commitEvent(next.value, includeSystem)
         if (event === undefined) continue
         if (!(await write(context, `id: ${next.value.txnId}\nevent: commit\ndata: ${JSON.stringify(event)}\n\n`, () => isClosed))) break

@@ -229,6 +229,24 @@ describe('HTTP API: commit stream and questions', () => {
     expect(admin[0]!.data).toMatchObject({ ops: [{ keyspace: 'sys', key: 'cursor' }] })
   })
 
+  it('ends a stream whose token is revoked, without sending it further commits', async () => {
+    await fixture.close()
+    fixture = await startFixture({ limits: { heartbeatMs: 50 } })
+    const token = fixture.token('read')
+    const response = await fixture.call('/v1/commits', { token })
+    const reader = response.body!.getReader()
+    await reader.read()
+    fixture.tokens.revoke(fixture.tokens.list()[0]!.id)
+    await fixture.db.put('secret', 'after revocation')
+    let text = ''
+    for (;;) {
+      const { value, done } = await reader.read()
+      if (done) break
+      text += new TextDecoder().decode(value)
+    }
+    expect(text).not.toContain('after revocation')
+  })
+
   it('ends open streams when the server closes', async () => {
     const response = await fixture.call('/v1/commits', { token: fixture.token('read') })
     const reader = response.body!.getReader()
