@@ -141,7 +141,10 @@ export class PluginMarketplace {
       const groups: { registry: RegistrySource; resolved: ResolvedPlugin[] }[] = []
       for (const [location, requests] of bySource) {
         const registry = args.registry ?? openRegistry(location)
-        groups.push({ registry, resolved: await resolvePlugins({ source: registry, requests, lockfile, engineVersion: this.#options.engineVersion, allowDowngrade: args.allowDowngrade ?? false, keepLockedDependencies: false }) })
+        const resolved = await resolvePlugins({ source: registry, requests, lockfile, engineVersion: this.#options.engineVersion, allowDowngrade: args.allowDowngrade ?? false, keepLockedDependencies: false })
+        // Updating a plugin that came in as a dependency does not make it one you asked for.
+        const dependencyOnly = (name: string) => lockedEntry(lockfile, name)?.requested === undefined && args.ranges?.[name] === undefined
+        groups.push({ registry, resolved: resolved.map(({ requested, ...plugin }) => (requested === undefined || dependencyOnly(plugin.registryVersion.name) ? plugin : { ...plugin, requested })) })
       }
       return this.#apply({ ...args, action: 'update', lockfile, groups })
     })
@@ -255,6 +258,10 @@ export class PluginMarketplace {
           details: { plugins: asked, permissions: Object.fromEntries(items.filter((item) => item.needsConsent).map((item) => [item.name, item.newPermissionLines])) },
         })
       }
+    }
+    // Dependents record the versions their dependencies now have.
+    for (const [name, locked] of Object.entries(plugins)) {
+      plugins[name] = { ...locked, dependencies: Object.fromEntries(Object.keys(locked.dependencies).map((dependency) => [dependency, (Object.hasOwn(plugins, dependency) ? plugins[dependency]!.version : undefined) ?? locked.dependencies[dependency]!])) }
     }
     const next: PluginLockfile = { ...lockfile, plugins }
     await commitPluginChanges({ pluginsDirectory: this.#options.pluginsDirectory, activation: this.#options.activation, install: verified, remove: [], previous: lockfile, next, ...this.#progressOption() })
