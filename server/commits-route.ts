@@ -2,14 +2,22 @@ import { encodeRecord } from '../cli/jsonl-record.js'
 import { LivingDbError } from '../errors/index.js'
 import { SYSTEM_KEYSPACE, type Commit } from '../index.js'
 import { invalidRequest } from './http-response.js'
-import { integerParameter } from './query-parameters.js'
+import { integerParameter, keyspaceParameter, stringParameter } from './query-parameters.js'
 import type { Route, RouteContext } from './route.js'
 import { scopeAllows } from './token-store.js'
 
-/** The JSON of one commit event; `sys` operations are left out for tokens below admin. */
-function commitEvent(commit: Commit, includeSystem: boolean): unknown {
+/** Which operations a stream shows: `sys` only to admin tokens, optionally one keyspace and a key prefix. */
+interface OperationFilter {
+  readonly includeSystem: boolean
+  readonly keyspace: string | undefined
+  readonly prefix: string | undefined
+}
+
+/** The JSON of one commit event with the operations the filter keeps, or undefined when it keeps none. */
+function commitEvent(commit: Commit, filter: OperationFilter): unknown {
   const ops = commit.ops
-    .filter(operation => includeSystem || operation.keyspace !== SYSTEM_KEYSPACE)
+    .filter(operation => (filter.includeSystem || operation.keyspace !== SYSTEM_KEYSPACE) && (filter.keyspace === undefined || operation.keyspace === filter.keyspace))
+    .filter(operation => filter.prefix === undefined || (typeof operation.key === 'string' && operation.key.startsWith(filter.prefix)))
     .map(operation => {
       const record = encodeRecord(operation.key as string | Uint8Array, operation.value)
       return operation.type === 'put' ? { type: 'put', keyspace: operation.keyspace, ...record } : { type: 'delete', keyspace: operation.keyspace, key: record.key, ...(record.keyEncoding === undefined ? {} : { keyEncoding: record.keyEncoding }) }
@@ -55,7 +63,11 @@ const commits: Route = {
     if (context.streams.count >= limits.maxStreams) {
       throw new LivingDbError('SERVER_BUSY', `The server already serves ${limits.maxStreams} commit streams. Retry later, or start it with a larger --max-streams.`, { details: { maxStreams: limits.maxStreams } })
     }
-    const includeSystem = context.token !== undefined && scopeAllows(context.token.scope, 'admin')
+    const filter: OperationFilter = {
+      includeSystem: context.token !== undefined && scopeAllows(context.token.scope, 'admin'),
+      keyspace: context.url.searchParams.has('keyspace') ? keyspaceParameter(context, 'read') : undefined,
+      prefix: stringParameter(context.url, 'prefix'),
+    }
     const iterator = context.db.commits({ from })
     context.streams.count++
     let isClosed = false
@@ -87,7 +99,7 @@ const commits: Route = {
       while (!isClosed && (limit === undefined || sent < limit)) {
         const next = await Promise.race([iterator.next(), stopped.then(() => undefined)])
         if (next === undefined || next.done === true || revoked()) break
-        const event = commitEvent(next.value, includeSystem)
+        const event = commitEvent(next.value, filter)
         if (event === undefined) continue
         if (!(await write(context, `id: ${next.value.txnId}\nevent: commit\ndata: ${JSON.stringify(event)}\n\n`, () => isClosed))) break
         sent++

@@ -223,6 +223,24 @@ describe('HTTP API: commit stream and questions', () => {
     expect(resumed[0]!.id).toBe('1')
   })
 
+  it('filters the stream by keyspace and key prefix, skipping commits with nothing left', async () => {
+    const token = fixture.token('read')
+    await fixture.db.write(transaction => {
+      transaction.put('notes/1', 'a')
+      transaction.put('tasks/1', 'b')
+    })
+    await fixture.db.put('tasks/2', 'c')
+    await fixture.db.keyspace('tags').put('notes/x', 'd')
+    await fixture.db.put('notes/2', 'e')
+    const notes = await readEvents(await fixture.call('/v1/commits?from=1&limit=2&prefix=notes/&keyspace=default', { token }), 2)
+    expect(notes.map(event => event.id)).toEqual(['1', '4'])
+    expect(notes[0]!.data).toMatchObject({ ops: [{ key: 'notes/1' }] })
+    expect((notes[0]!.data as { ops: unknown[] }).ops).toHaveLength(1)
+    const tags = await readEvents(await fixture.call('/v1/commits?from=1&limit=1&keyspace=tags', { token }), 1)
+    expect(tags[0]!.id).toBe('3')
+    expect((await fixture.call('/v1/commits?keyspace=sys', { token })).status).toBe(403)
+  })
+
   it('shows sys operations to admin tokens only', async () => {
     await fixture.db.keyspace('sys').put('cursor', 5)
     const admin = await readEvents(await fixture.call('/v1/commits?from=1&limit=1', { token: fixture.token('admin') }), 1)

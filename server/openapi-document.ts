@@ -93,6 +93,8 @@ export function openApiDocument(args: { readonly version: string; readonly serve
           parameters: [
             query('from', 'First txn id (default: the next commit). Last-Event-ID overrides it when reconnecting.', { type: 'integer', minimum: 0 }),
             query('limit', 'Close the stream after this many commits.', { type: 'integer', minimum: 1 }),
+            query('keyspace', 'Only operations in this keyspace ("sys" needs an admin token).'),
+            query('prefix', 'Only operations on keys starting with this.'),
             { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' }, description: 'Resume after this txn id.' },
           ],
           responses: { '200': { description: 'text/event-stream; each data line is a Commit.', content: { 'text/event-stream': { schema: ref('Commit') } } }, '503': errorResponse('Too many open streams (SERVER_BUSY).'), ...COMMON_ERRORS },
