@@ -2,7 +2,7 @@ import type { AggregateNode, BetweenNode, FilterNode, SortNode, TraverseNode } f
 import { type Candidate, byScore, candidate, candidateId, mergeCitations } from './candidate.js'
 import type { ExecutionContext } from './execution-context.js'
 import { matchesPredicate, readField } from './field-path.js'
-import { referenceIndex } from './reference-index.js'
+import { incomingReferences, outgoingReferences } from './reference-index.js'
 import { hitsFromOutput } from './cartridge-adapters.js'
 
 /** Fills in `value` of each candidate from the context's snapshot (null when absent). */
@@ -36,9 +36,8 @@ export function executeTraverse(context: ExecutionContext, node: TraverseNode, i
         const output = context.query(graph, neighboursQuery, { key: item.key, direction: node.direction, ...(node.relation === undefined ? {} : { type: node.relation }) })
         for (const hit of hitsFromOutput(output)) neighbours.push({ key: hit.key, via: graph.name })
       } else {
-        const references = referenceIndex(context, item.keyspace, cacheOwner)
-        if (node.direction !== 'in') for (const reference of references.outgoing.get(item.key) ?? []) if (node.relation === undefined || reference.field === node.relation) neighbours.push({ key: reference.to, via: reference.field })
-        if (node.direction !== 'out') for (const reference of references.incoming.get(item.key) ?? []) if (node.relation === undefined || reference.field === node.relation) neighbours.push({ key: reference.from, via: reference.field })
+        if (node.direction !== 'in') for (const reference of outgoingReferences(context, item.keyspace, item.key, item.value)) if (node.relation === undefined || reference.field === node.relation) neighbours.push({ key: reference.to, via: reference.field })
+        if (node.direction !== 'out') for (const reference of incomingReferences(context, item.keyspace, item.key, cacheOwner)) if (node.relation === undefined || reference.field === node.relation) neighbours.push({ key: reference.from, via: reference.field })
       }
       for (const neighbour of neighbours) {
         const reached = candidate({ keyspace: item.keyspace, key: neighbour.key, score: item.score / (hop + 1), source: `traverse:${neighbour.via}` })

@@ -3,7 +3,7 @@ import { matchesPredicate } from './field-path.js'
 import { type Candidate, byScore, candidate, candidateId } from './candidate.js'
 import type { ExecutionContext } from './execution-context.js'
 import { nameTable, resolveName } from './name-table.js'
-import { referenceIndex } from './reference-index.js'
+import { incomingReferences } from './reference-index.js'
 import { scanTermSearch } from './scan-term-search.js'
 import { relationshipHits, searchCartridgeHits, type CartridgeHit } from './cartridge-adapters.js'
 import type { Cartridge } from '../../cartridges/spec/index.js'
@@ -106,8 +106,7 @@ export function executeEntityLookup(context: ExecutionContext, node: EntityLooku
   }
   for (const { record, score } of resolved) {
     add(candidate({ keyspace: record.keyspace, key: record.key, score: 2 * score, source: 'entityLookup:name' }))
-    const references = referenceIndex(context, record.keyspace, cacheOwner)
-    for (const reference of references.incoming.get(record.key) ?? []) {
+    for (const reference of incomingReferences(context, record.keyspace, record.key, cacheOwner)) {
       add(candidate({ keyspace: record.keyspace, key: reference.from, score: score * (reference.field === 'mentions' ? 0.8 : 1), source: `entityLookup:${reference.field}` }))
     }
   }

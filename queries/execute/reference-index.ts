@@ -83,3 +83,41 @@ function buildReferenceIndex(context: ExecutionContext, snapshot: AskSnapshot, k
   }
   return { outgoing, incoming, complete }
 }
+
+/** The references a record's own value makes (its key-valued fields). */
+export function outgoingReferences(context: ExecutionContext, keyspace: string, key: string, value?: unknown): Reference[] {
+  const record = value ?? context.snapshot.keyspace(keyspace).get(key)
+  const found: { to: string; field: string }[] = []
+  collect(record, referencePrefixes(context.catalog, keyspace), '', found, 0)
+  return found.filter((item) => item.to !== key).map((item) => ({ from: key, to: item.to, field: item.field }))
+}
+
+/**
+ * The records that reference `key`: through the field index (one `match` per top-level
+ * key field that points at the key's prefix, each hit checked against the record) when
+ * one is attached for the keyspace, else the reference index built by one scan.
+ */
+export function incomingReferences(context: ExecutionContext, keyspace: string, key: string, cacheOwner: object): readonly Reference[] {
+  const index = context.cartridge('fields')
+  const indexed = index !== undefined && index.sources[0]?.keyspace === keyspace && (index.sources[0]?.prefix ?? '') === '' && (index.fingerprint as { fields?: unknown } | undefined)?.fields === 'scalars'
+  if (!indexed) return referenceIndex(context, keyspace, cacheOwner).incoming.get(key) ?? []
+  const targetPrefix = key.slice(0, key.indexOf('/') + 1)
+  const space = context.catalog.keyspaces.find((item) => item.name === keyspace)
+  const fields = new Set((space?.prefixes ?? []).flatMap((entry) => entry.fields.filter((field) => !field.path.includes('.') && field.refersTo?.includes(targetPrefix)).map((field) => field.path)))
+  const reader = context.snapshot.keyspace(keyspace)
+  const references: Reference[] = []
+  for (const field of [...fields].sort()) {
+    const { keys } = context.query(index!, 'match', { field, values: [key] }) as { keys: string[] }
+    for (const from of keys) {
+      if (from === key || !context.spend()) continue
+      const value = readTopLevel(reader.get(from), field)
+      const holds = Array.isArray(value) ? value.includes(key) : value === key
+      if (holds) references.push({ from, to: key, field })
+    }
+  }
+  return references
+}
+
+function readTopLevel(value: unknown, field: string): unknown {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) ? (value as Record<string, unknown>)[field] : undefined
+}
