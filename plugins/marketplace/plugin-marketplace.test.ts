@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { open as openEngine } from '../../core/index.js'
@@ -154,6 +154,20 @@ describe('installing from a static registry directory', () => {
     expect((await registeredPlugins(target.databasePath)).map((plugin) => [plugin.name, plugin.enabled])).toEqual([['alpha', true]])
   })
 
+  it('undoes the install when the database is held open by another handle (DB_LOCKED)', async () => {
+    const target = world()
+    target.publish({ name: 'alpha', version: '1.0.0' })
+    const holder = await openEngine({ path: target.databasePath, durability: 'none' })
+    try {
+      await expectCode(target.marketplace.install({ registry: target.registry, requests: [{ name: 'alpha', range: '*' }], consent: yes(target) }), 'DB_LOCKED')
+      expect(existsSync(join(target.pluginsDirectory, LOCKFILE_NAME))).toBe(false)
+      expect(readdirSync(join(target.pluginsDirectory, 'packages'))).toEqual([])
+    } finally {
+      await holder.close()
+    }
+    expect((await installedState(target)).registered).toEqual([])
+  })
+
   it('undoes every step when enabling fails halfway through the commit', async () => {
     const target = world()
     const real = createDatabaseActivation({ databasePath: target.databasePath })
@@ -206,8 +220,8 @@ describe('other registries', () => {
 
   describe('an npm registry (keyword livingdb-plugin, npm integrity plus our signature)', () => {
     let npm: FakeNpmRegistry
-    async function npmWorld(): Promise<{ target: TestWorld; source: NpmRegistrySource }> {
-      const target = world()
+    async function npmWorld(options?: Parameters<typeof createTestWorld>[0]): Promise<{ target: TestWorld; source: NpmRegistrySource }> {
+      const target = world(options)
       npm = await startFakeNpmRegistry()
       cleanups.push(() => npm.close())
       for (const [name, version] of [['alpha', '1.0.0'], ['alpha', '1.1.0'], ['beta', '1.0.0']] as const) {
@@ -233,6 +247,12 @@ describe('other registries', () => {
       expect((await target.marketplace.update({ consent: yes(target) })).changed).toMatchObject([])
       await target.marketplace.update({ ranges: { alpha: '^1.0.0' }, consent: yes(target) })
       expect(target.marketplace.lockfile().plugins.alpha).toMatchObject({ version: '1.1.0', requested: '^1.0.0' })
+    })
+
+    it('stops downloading an oversized tarball at the limit', async () => {
+      const { target, source } = await npmWorld({ limits: { maxPackageBytes: 300 } })
+      await expectCode(target.marketplace.install({ registry: source, requests: [{ name: 'beta', range: '*' }], consent: yes(target) }), 'MARKETPLACE_PACKAGE_TOO_LARGE')
+      expect((await installedState(target)).packages).toEqual([])
     })
 
     it("refuses a tarball that does not match npm's dist.integrity", async () => {
