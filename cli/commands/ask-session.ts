@@ -4,6 +4,7 @@ import {
   cartridgeFromRecipe,
   createEntitiesCartridge,
   createHistoryCartridge,
+  createRelationshipsCartridge,
   createTasksCartridge,
   createTopicsCartridge,
   createVectorsCartridge,
@@ -23,9 +24,9 @@ import type { ProgressBar } from '../progress-bar.js'
 /** The keyspace the embedder plugin writes and the vectors cartridge reads. */
 const EMBEDDINGS_KEYSPACE = 'embeddings'
 
-/** The cartridges a database gets when it has none recorded: full text, history, the task index, vectors and entities (over the plugins' output). */
+/** The cartridges a database gets when it has none recorded: full text, history, the task index, and vectors, entities and relationships (over the plugins' output). */
 export function defaultCartridges(): Cartridge[] {
-  return [createTopicsCartridge(), createHistoryCartridge(), createTasksCartridge(), createVectorsCartridge({ source: { keyspace: EMBEDDINGS_KEYSPACE } }), createEntitiesCartridge()]
+  return [createTopicsCartridge(), createHistoryCartridge(), createTasksCartridge(), createVectorsCartridge({ source: { keyspace: EMBEDDINGS_KEYSPACE } }), createEntitiesCartridge(), createRelationshipsCartridge()]
 }
 
 /** The built-in plugins: the embedder (offline hashing embedder) and the entity extractor (the configured model, offline by default). */
