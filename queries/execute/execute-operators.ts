@@ -105,7 +105,9 @@ function metricName(metric: AggregateNode['metrics'][number]): string {
 
 /** Groups (by a field, or one group) with count/min/max/avg/sum; each row cites its records. */
 export function executeAggregate(context: ExecutionContext, node: AggregateNode, input: Candidate[]): Candidate[] {
-  loadValues(context, input)
+  // A plain count needs no values (an index-served filter leaves them unread).
+  const needsValues = node.groupBy !== undefined || node.metrics.some((metric) => metric.field !== undefined)
+  if (needsValues) loadValues(context, input)
   const groups = new Map<string, { label: unknown; members: Candidate[] }>()
   for (const item of input) {
     if (item.value === null) continue

@@ -6,7 +6,7 @@ import type { Catalog } from '../catalog/catalog-types.js'
 import { createPlan, planNodes } from '../plan/create-plan.js'
 import type { PlanNode } from '../plan/plan-node.js'
 import { createFieldIndexCartridge } from '../field-index/index.js'
-import { openSmallDatabase } from '../test-support/small-database.js'
+import { SMALL_RECORDS, openSmallDatabase } from '../test-support/small-database.js'
 import { candidate } from './candidate.js'
 import { executePlan } from './execute-plan.js'
 import { matchesPredicate } from './field-path.js'
@@ -148,6 +148,9 @@ describe('executePlan', () => {
       expect(scanned.candidates.map((item) => item.key)).toEqual(['tasks/3'])
       expect(indexed.steps.find((step) => step.kind === 'scan')?.servedBy).toBe('fields index')
       expect(indexed.candidatesRead).toBeLessThan(scanned.candidatesRead)
+      const lookup = executePlan({ db: withIndex.db, plan: createPlan(planNodes.entityLookup({ name: 'Grace' })), catalog: indexCatalog, cartridges: withIndex.cartridges, budget: { deadline: performance.now() + 10_000, candidates: 1_000 } })
+      expect(lookup.candidates.map((item) => item.key)).toEqual(['people/grace', 'tasks/2', 'tasks/3'])
+      expect(lookup.candidatesRead).toBeLessThan(SMALL_RECORDS.length)
     } finally {
       await withIndex.db.close()
     }

@@ -3,8 +3,8 @@ import { fieldIndexKeys, type IndexedValue } from './field-index-keys.js'
 
 /** Strings longer than this are text, not values to filter on, and are not indexed. */
 export const MAX_INDEXED_STRING = 64
-/** Arrays with more elements than this are not indexed. */
-const MAX_INDEXED_ELEMENTS = 64
+/** Arrays with more elements than this are not indexed (a filter on such a field then scans: see indexed-filter). */
+const MAX_INDEXED_ELEMENTS = 1_000
 
 /** What the index keeps per source record. */
 export interface FieldIndexForward {
