@@ -3,7 +3,7 @@ import { fieldIndexKeys, type IndexedValue } from './field-index-keys.js'
 
 /** Strings longer than this are text, not values to filter on, and are not indexed. */
 export const MAX_INDEXED_STRING = 64
-/** Arrays with more elements than this are not indexed (a filter on such a field then scans: see indexed-filter). */
+/** Arrays with more elements than this are not indexed, so an index-served filter does not find values inside them (a documented limit). */
 const MAX_INDEXED_ELEMENTS = 1_000
 
 /** What the index keeps per source record. */
