@@ -31,6 +31,6 @@ export { LOCKFILE_NAME, readLockfile, type LockedPlugin, type PluginLockfile } f
 export { resolvePlugins, type PluginRequest, type ResolvedPlugin } from './resolve-plugins.js'
 export { fetchVerifiedPackage, type VerifiedPackage } from './fetch-verified-package.js'
 export { createDatabaseActivation, type PluginActivation, type ReportedPlugin } from './plugin-activation.js'
-export { PACKAGES_DIRECTORY, STAGING_DIRECTORY, commitPluginChanges } from './install-transaction.js'
+export { PACKAGES_DIRECTORY, STAGING_DIRECTORY, commitPluginChanges } from './commit-plugin-changes.js'
 export { KEYRING_NAME, PluginMarketplace, type ChangeArgs, type ChangeReport, type ConsentItem, type ConsentPrompt, type ConsentRequest, type PluginMarketplaceOptions } from './plugin-marketplace.js'
 export { consentText } from './consent-text.js'
