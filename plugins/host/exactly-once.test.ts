@@ -10,7 +10,7 @@ import { createPluginHost } from './create-plugin-host.js'
 const SEED = Number(process.env.LIVINGDB_TEST_SEED ?? 20261124)
 const DIRECTORIES = Number(process.env.LIVINGDB_EXACTLY_ONCE_DIRS ?? 4)
 const KILLS_PER_DIRECTORY = Number(process.env.LIVINGDB_EXACTLY_ONCE_KILLS ?? 4)
-const SANDBOX_DIRECTORIES = Number(process.env.LIVINGDB_EXACTLY_ONCE_SANDBOX_DIRS ?? 2)
+const SANDBOX_DIRECTORIES = Number(process.env.LIVINGDB_EXACTLY_ONCE_SANDBOX_DIRS ?? 1)
 const CHILD = fileURLToPath(new URL('./test-support/exactly-once-child.ts', import.meta.url))
 const COUNTER = new URL('./test-support/fixtures/counting-plugin.ts', import.meta.url)
 const SANDBOXED_COUNTER = { module: new URL('../sandbox/test-support/fixtures/counting-package/index.js', import.meta.url), trusted: false }
