@@ -38,11 +38,17 @@ export function defaultPlugins(): PluginRegistration[] {
   ]
 }
 
-/** The built-in cartridges recorded in the database (recreated from their recipes), or {@link defaultCartridges} when there are none. */
+/**
+ * {@link defaultCartridges}, plus any other built-in cartridge recorded in the database
+ * (recreated from its recipe), so a cartridge made with `livingdb cartridges` or by an
+ * app is queried too.
+ */
 export function cartridgesFor(db: LivingDatabase): Cartridge[] {
+  const defaults = defaultCartridges()
+  const names = new Set(defaults.map(cartridge => cartridge.name))
   const recorded = db.read(snapshot => readDefinitionRecords(snapshot.keyspace(CURSOR_KEYSPACE)))
-  const known = recorded.filter(record => record.recipe !== null && Object.hasOwn(BUILTIN_CARTRIDGE_FACTORIES, record.recipe.kind))
-  return known.length === 0 ? defaultCartridges() : known.map(record => cartridgeFromRecipe(record.recipe!, BUILTIN_CARTRIDGE_FACTORIES))
+  const others = recorded.filter(record => !names.has(record.name) && record.recipe !== null && Object.hasOwn(BUILTIN_CARTRIDGE_FACTORIES, record.recipe.kind))
+  return [...defaults, ...others.map(record => cartridgeFromRecipe(record.recipe!, BUILTIN_CARTRIDGE_FACTORIES))]
 }
 
 /** A database opened with the built-in plugins, the guards its model calls go through, and the model for questions. */
