@@ -4,6 +4,7 @@ import type { Database } from '../core/index.js'
 import { LivingDbError } from '../errors/index.js'
 import { ask } from './ask.js'
 import type { AskPluginHost } from './ask-types.js'
+import { buildCatalog } from './catalog/build-catalog.js'
 import { createPlan, planNodes } from './plan/create-plan.js'
 import { openSmallDatabase } from './test-support/small-database.js'
 
@@ -93,6 +94,19 @@ describe('ask', () => {
     const result = await ask({ db, cartridges, question: 'ada', options: { plan } })
     expect(result.results.map((item) => item.key)).toEqual(['people/ada'])
     expect(await codeOf(ask({ db, cartridges, question: 'x', options: { plan: createPlan(planNodes.scan({ prefix: 'invoices/' })) } }))).toBe('QUERY_PLAN_INVALID')
+  })
+
+  it('runs plans over records newer than a cached catalog, with a warning', async () => {
+    const fresh = await openSmallDatabase()
+    try {
+      const older = buildCatalog({ db: fresh.db, cartridges: fresh.cartridges })
+      await fresh.db.put('invoices/1', { total: 3 })
+      const result = await ask({ db: fresh.db, cartridges: fresh.cartridges, question: 'x', options: { catalog: older, plan: createPlan(planNodes.scan({ prefix: 'invoices/' })) } })
+      expect(result.results.map((item) => item.key)).toEqual(['invoices/1'])
+      expect(result.warnings.map((warning) => warning.code)).toContain('QUERY_PLAN_WARNING')
+    } finally {
+      await fresh.db.close()
+    }
   })
 
   it('rejects bad arguments with QUERY_INVALID naming the option', async () => {

@@ -166,14 +166,22 @@ function firstCommitTime(db: AskDatabase, head: number): number | null {
   }
 }
 
-const cache = new WeakMap<object, { readonly txnId: number; readonly cartridges: readonly Cartridge[]; readonly catalog: Catalog }>()
+const cache = new WeakMap<object, { readonly txnId: number; readonly builtAt: number; readonly cartridges: readonly Cartridge[]; readonly catalog: Catalog }>()
 
-/** The catalog of `db` at its latest txn, rebuilt only when the txn id or the cartridges changed. */
-export function cachedCatalog(args: BuildCatalogArgs): Catalog {
+/** How long a catalog serves newer txns before it is rebuilt (building one reads every prefix up to `countLimit`). */
+export const CATALOG_MAX_AGE_MS = 1_000
+
+/**
+ * The catalog of `db`, rebuilt when the cartridges changed, or when the txn id changed and
+ * the cached one is older than `maxAgeMs` (default {@link CATALOG_MAX_AGE_MS}; 0 rebuilds
+ * after every commit). A catalog older than the head has `txnId` below `db.txnId`.
+ */
+export function cachedCatalog(args: BuildCatalogArgs & { readonly maxAgeMs?: number }): Catalog {
   const cartridges = args.cartridges ?? []
   const hit = cache.get(args.db)
-  if (hit !== undefined && hit.txnId === args.db.txnId && hit.cartridges.length === cartridges.length && hit.cartridges.every((cartridge, index) => cartridge === cartridges[index])) return hit.catalog
+  const sameCartridges = hit !== undefined && hit.cartridges.length === cartridges.length && hit.cartridges.every((cartridge, index) => cartridge === cartridges[index])
+  if (hit !== undefined && sameCartridges && (hit.txnId === args.db.txnId || performance.now() - hit.builtAt < (args.maxAgeMs ?? CATALOG_MAX_AGE_MS))) return hit.catalog
   const catalog = buildCatalog(args)
-  cache.set(args.db, { txnId: catalog.txnId, cartridges: [...cartridges], catalog })
+  cache.set(args.db, { txnId: catalog.txnId, builtAt: performance.now(), cartridges: [...cartridges], catalog })
   return catalog
 }

@@ -126,6 +126,14 @@ describe('validatePlan', () => {
     expect(issuesOf(planNodes.traverse({ relation: 'friend', input: planNodes.get({ keys: ['people/ada'] }) }))[0]!.fix).toContain('assignee')
   })
 
+  it('only warns about unknown prefixes, fields and values when lenient (an older catalog)', () => {
+    const plan = createPlan(planNodes.filter({ input: planNodes.scan({ prefix: 'invoices/' }), where: [{ op: 'eq', field: 'total', value: 3 }] }))
+    expect(validatePlan(plan, catalog).valid).toBe(false)
+    const lenient = validatePlan(plan, catalog, { lenient: true })
+    expect(lenient.valid).toBe(true)
+    expect(lenient.issues.map((item) => item.severity)).toEqual(['warning'])
+  })
+
   it('warns (without failing) when full-text search has no topics cartridge', () => {
     const plan = createPlan(planNodes.topicSearch({ query: 'login' }))
     const validation = validatePlan(plan, smallCatalog({ cartridges: [] }))

@@ -68,19 +68,21 @@ function findField(entries: readonly CatalogPrefix[], path: string): CatalogFiel
  * values), cartridges and their roles, txn ids and times. Each issue names the node's
  * path and the fix; warnings mark steps that will run with a fallback.
  */
-export function validatePlan(plan: Plan, catalog: Catalog): PlanValidation {
+export function validatePlan(plan: Plan, catalog: Catalog, options: { readonly lenient?: boolean } = {}): PlanValidation {
   const issues: PlanIssue[] = []
   const keyspaceNames = catalog.keyspaces.map((space) => space.name)
   const issue = (path: string, node: PlanNode, message: string, fix: string, severity: 'error' | 'warning' = 'error'): void => {
     issues.push({ path, kind: node.kind, message, fix, severity })
   }
+  /** What the records hold (keyspaces, prefixes, fields, values) may have changed since an older catalog: only a warning then. */
+  const contentIssue = (path: string, node: PlanNode, message: string, fix: string): void => issue(path, node, message, fix, options.lenient === true ? 'warning' : 'error')
   const checkFields = (path: string, node: PlanNode, input: PlanNode, fields: readonly string[], predicates: readonly Predicate[] = []): void => {
     const entries = prefixEntries(catalog, 'default', prefixesOf(input))
     if (entries.length === 0) return
     for (const field of fields) {
       if (field === '$key' || findField(entries, field).length > 0) continue
       const known = [...new Set(entries.flatMap((entry) => entry.fields.map((item) => item.path)))].sort()
-      issue(path, node, `No sampled record under ${list(entries.map((entry) => entry.prefix || '(no prefix)'), 4)} has a field "${field}".`, `Use one of: ${list(known, 20)}.`)
+      contentIssue(path, node, `No sampled record under ${list(entries.map((entry) => entry.prefix || '(no prefix)'), 4)} has a field "${field}".`, `Use one of: ${list(known, 20)}.`)
     }
     for (const predicate of predicates) {
       if (predicate.op !== 'eq' && predicate.op !== 'in') continue
@@ -92,19 +94,19 @@ export function validatePlan(plan: Plan, catalog: Catalog): PlanValidation {
       const values = [...new Set(categorical.flatMap((field) => field.values!))]
       const lower = new Set(values.map((value) => String(value).toLowerCase()))
       for (const value of wanted) {
-        if (!lower.has(String(value).toLowerCase())) issue(path, node, `No record has ${predicate.field} = ${JSON.stringify(value)}.`, `Use one of the values that exist: ${list(values.map((item) => JSON.stringify(item)), 16)}.`)
+        if (!lower.has(String(value).toLowerCase())) contentIssue(path, node, `No record has ${predicate.field} = ${JSON.stringify(value)}.`, `Use one of the values that exist: ${list(values.map((item) => JSON.stringify(item)), 16)}.`)
       }
     }
   }
   walkPlan(plan.root, (node, path) => {
     if (node.kind === 'answer' && path !== 'root') issue(path, node, 'An answer node must be the root of the plan.', 'Move the answer node to the top, with the rest of the plan as its input.')
     if ((node.kind === 'get' || node.kind === 'scan') && !keyspaceNames.includes(node.keyspace) && keyspaceNames.length > 0) {
-      issue(path, node, `Keyspace "${node.keyspace}" holds no records.`, `Use one of: ${list(keyspaceNames)}.`)
+      contentIssue(path, node, `Keyspace "${node.keyspace}" holds no records.`, `Use one of: ${list(keyspaceNames)}.`)
     }
     if (node.kind === 'scan' && node.prefix !== undefined && node.prefix !== '') {
       const entries = prefixEntries(catalog, node.keyspace, [node.prefix])
       const space = catalog.keyspaces.find((item) => item.name === node.keyspace)
-      if (space !== undefined && entries.length === 0) issue(path, node, `No records start with "${node.prefix}".`, `Scan one of the prefixes that exist: ${list(space.prefixes.map((entry) => entry.prefix))}.`)
+      if (space !== undefined && entries.length === 0) contentIssue(path, node, `No records start with "${node.prefix}".`, `Scan one of the prefixes that exist: ${list(space.prefixes.map((entry) => entry.prefix))}.`)
     }
     const role = TEXT_ROLES[node.kind]
     if (role !== undefined) {
@@ -147,8 +149,8 @@ export function formatPlanIssues(issues: readonly PlanIssue[]): string {
 }
 
 /** Throws `QUERY_PLAN_INVALID` listing every error of the plan; returns the warnings. */
-export function assertValidPlan(plan: Plan, catalog: Catalog): readonly PlanIssue[] {
-  const validation = validatePlan(plan, catalog)
+export function assertValidPlan(plan: Plan, catalog: Catalog, options: { readonly lenient?: boolean } = {}): readonly PlanIssue[] {
+  const validation = validatePlan(plan, catalog, options)
   if (!validation.valid) {
     const errors = validation.issues.filter((item) => item.severity === 'error')
     throw new LivingDbError('QUERY_PLAN_INVALID', `The plan does not fit this database:\n${formatPlanIssues(errors)}`, { details: { issues: errors } })
