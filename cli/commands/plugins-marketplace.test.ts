@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { open } from '../../db/index.js'
 import { createLlmModelAccess } from '../../plugins/index.js'
+import { startFakeNpmRegistry, TOKEN } from '../../plugins/marketplace/test-support/fake-npm-registry.js'
 import { runCli } from '../run-cli.js'
 import { jsonError, runInProcess, useTemporaryDatabase } from '../test-support/run-in-process.js'
 
@@ -132,6 +133,30 @@ describe('livingdb plugins (marketplace) and livingdb registry serve', () => {
     const accepted = await onTerminal('yes\n')
     expect(accepted.exitCode, accepted.stderr).toBe(0)
     expect(accepted.stdout).toContain('installed topic-tagger@1.0.0')
+  })
+
+  it('publishes to an npm registry and installs from it (search API, packument, dist.integrity, our signature)', async () => {
+    const npm = await startFakeNpmRegistry()
+    try {
+      const key = join(temporary.directory, 'publisher.pem')
+      expect((await runInProcess(['plugins', 'keygen', '--out', key])).exitCode).toBe(0)
+      const publish = (...extra: string[]) => runInProcess(['plugins', 'publish', join(EXAMPLES, 'pii-scanner'), '--registry', `npm:${npm.url}`, '--key', key, '--json', ...extra], { env: { NPM_TOKEN: TOKEN } })
+      expect(jsonError(await runInProcess(['plugins', 'publish', join(EXAMPLES, 'pii-scanner'), '--registry', `npm:${npm.url}`, '--key', key, '--json']))).toMatchObject({ code: 'MARKETPLACE_REGISTRY_UNREACHABLE', message: expect.stringContaining('--token') })
+      const published = await publish()
+      expect(published.exitCode, published.stderr).toBe(0)
+      expect(JSON.parse(published.stdout)).toMatchObject({ name: 'pii-scanner', registry: `npm:${npm.url}` })
+      expect(jsonError(await publish()).code).toBe('MARKETPLACE_VERSION_EXISTS')
+      const search = await runInProcess(['plugins', 'search', 'pii', '--registry', `npm:${npm.url}`, '--json'])
+      expect((JSON.parse(search.stdout) as { results: { name: string; version: string }[] }).results).toMatchObject([{ name: 'pii-scanner', version: '1.0.0' }])
+      expect((await cli('plugins', 'trust', `${key}.pub`)).exitCode).toBe(0)
+      const installed = await cli('plugins', 'install', 'pii-scanner', '--registry', `npm:${npm.url}`, '--yes', '--json')
+      expect(installed.exitCode, installed.stderr).toBe(0)
+      const lockfile = JSON.parse(readFileSync(join(temporary.db, 'plugins', 'livingdb-plugins.lock.json'), 'utf8')) as { plugins: Record<string, { source: string }> }
+      expect(lockfile.plugins['pii-scanner']!.source).toBe(`npm:${npm.url}`)
+      expect(npm.requests).toContain('PUT /pii-scanner')
+    } finally {
+      await npm.close()
+    }
   })
 
   it('explains what is missing: a registry, a key, an installed plugin', async () => {

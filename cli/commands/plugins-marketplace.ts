@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline'
 import { LivingDbError } from '../../errors/index.js'
 import {
   KEYRING_NAME,
+  NPM_PREFIX,
   PluginMarketplace,
   PublisherKeyring,
   authorLine,
@@ -16,6 +17,7 @@ import {
   packPlugin,
   parsePrivateKey,
   publishToDirectory,
+  publishToNpm,
   satisfies,
   type ChangeReport,
   type ConsentRequest,
@@ -136,19 +138,20 @@ const keygenCommand: CommandDefinition = {
 
 const publishCommand: CommandDefinition = {
   path: ['plugins', 'publish'],
-  summary: 'Pack, sign and add a plugin to a static registry directory (or write its .tgz for npm).',
+  summary: 'Pack, sign and publish a plugin to a static registry directory or an npm registry.',
   description: [
     'Reads <plugin-dir>/livingdb-plugin.json, packs the files it lists (default: all but dot files and node_modules) with a',
-    'generated package.json, signs them with --key (Ed25519) and adds the tarball to the registry directory. --out also writes',
-    'the signed .tgz, which `npm publish FILE.tgz` publishes to an npm registry unchanged.',
+    'generated package.json, signs them with --key (Ed25519) and adds the tarball to the registry directory, or publishes it',
+    'to an npm registry with --registry npm:URL (token from --token or $NPM_TOKEN). --out also writes the signed .tgz.',
   ].join('\n'),
   positionals: [{ name: 'plugin-dir', description: 'The plugin directory.', required: true }],
   options: [
-    { name: 'registry', type: 'string', valueName: 'DIR', description: 'The static registry directory to publish into (created if missing).' },
+    { name: 'registry', type: 'string', valueName: 'DIR|npm:URL', description: 'A static registry directory to publish into (created if missing), or npm:URL.' },
+    { name: 'token', type: 'string', valueName: 'TOKEN', description: 'npm access token for npm:URL registries (default $NPM_TOKEN).' },
     { name: 'key', type: 'string', valueName: 'FILE', description: 'The publisher private key (PEM).' },
     { name: 'out', type: 'string', valueName: 'FILE', description: 'Also write the signed tarball here.' },
   ],
-  examples: ['livingdb plugins publish ./my-plugin --registry ./registry --key publisher.pem', 'livingdb plugins publish ./my-plugin --key publisher.pem --out my-plugin.tgz && npm publish my-plugin.tgz'],
+  examples: ['livingdb plugins publish ./my-plugin --registry ./registry --key publisher.pem', 'livingdb plugins publish ./my-plugin --registry npm:https://registry.npmjs.org --key publisher.pem --token "$NPM_TOKEN"'],
   usesDatabase: false,
   async run(context) {
     const keyPath = stringOption(context, 'key')
@@ -156,13 +159,23 @@ const publishCommand: CommandDefinition = {
     const out = stringOption(context, 'out')
     if (keyPath === undefined) throw new LivingDbError('CLI_USAGE', 'livingdb plugins publish needs --key FILE (make one with `livingdb plugins keygen --out FILE`).')
     if (registryDirectory === undefined && out === undefined) throw new LivingDbError('CLI_USAGE', 'livingdb plugins publish needs --registry DIR (a static registry directory) or --out FILE.tgz.')
-    if (registryDirectory !== undefined && /^(npm:|https?:)/.test(registryDirectory)) throw new LivingDbError('CLI_USAGE', 'plugins publish writes to a registry directory. Serve it with `livingdb registry serve DIR`; for npm, use --out FILE.tgz and `npm publish FILE.tgz`.')
+    const npm = registryDirectory?.startsWith(NPM_PREFIX) === true
+    if (registryDirectory !== undefined && /^https?:/.test(registryDirectory)) throw new LivingDbError('CLI_USAGE', 'plugins publish writes a static registry as a directory (serve it with `livingdb registry serve DIR` or any web server), or publishes to npm:URL.')
     const packed = packPlugin({ directory: context.positionals[0]!, privateKey: parsePrivateKey(readFileSync(keyPath, 'utf8'), keyPath) })
     if (out !== undefined) writeFileSync(out, packed.tarball)
-    const published = registryDirectory === undefined ? undefined : publishToDirectory({ registryDirectory, packed })
-    const result = { name: packed.manifest.name, version: packed.manifest.version, integrity: packed.integrity, keyId: packed.signature.keyId, tarball: published?.tarball ?? resolve(out!), registry: registryDirectory === undefined ? null : resolve(registryDirectory) }
+    let tarball = out === undefined ? null : resolve(out)
+    let registryName: string | null = null
+    if (npm) {
+      const token = stringOption(context, 'token') ?? context.io.env.NPM_TOKEN
+      tarball = (await publishToNpm({ registryUrl: registryDirectory!.slice(NPM_PREFIX.length), packed, ...(token === undefined ? {} : { token }) })).url
+      registryName = registryDirectory!
+    } else if (registryDirectory !== undefined) {
+      tarball = publishToDirectory({ registryDirectory, packed }).tarball
+      registryName = resolve(registryDirectory)
+    }
+    const result = { name: packed.manifest.name, version: packed.manifest.version, integrity: packed.integrity, keyId: packed.signature.keyId, tarball, registry: registryName }
     if (context.json) return context.output.json(result)
-    context.output.line(`published ${result.name}@${result.version}${registryDirectory === undefined ? '' : ` to ${result.registry}`}`)
+    context.output.line(`published ${result.name}@${result.version}${result.registry === null ? '' : ` to ${result.registry}`}`)
     context.output.line(`integrity ${result.integrity}`)
     context.output.line(`signed by ${result.keyId}`)
   },

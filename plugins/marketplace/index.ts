@@ -34,3 +34,4 @@ export { createDatabaseActivation, type PluginActivation, type ReportedPlugin } 
 export { PACKAGES_DIRECTORY, STAGING_DIRECTORY, commitPluginChanges } from './commit-plugin-changes.js'
 export { KEYRING_NAME, PluginMarketplace, type ChangeArgs, type ChangeReport, type ConsentItem, type ConsentPrompt, type ConsentRequest, type PluginMarketplaceOptions } from './plugin-marketplace.js'
 export { consentText } from './consent-text.js'
+export { npmPublishDocument, publishToNpm, type PublishToNpmArgs } from './npm-publish.js'

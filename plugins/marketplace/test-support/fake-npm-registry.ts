@@ -1,6 +1,7 @@
 // TEST SUPPORT ONLY: an npm registry on 127.0.0.1 speaking npm's documented read API:
 // GET /-/v1/search (search objects with package, score, searchScore), GET /<name> (the full
-// packument: dist-tags, versions with dist.tarball/integrity/shasum, time) and the tarballs.
+// packument: dist-tags, versions with dist.tarball/integrity/shasum, time), the tarballs, and
+// PUT /<name> as `npm publish` sends it (bearer token, base64 tarball in _attachments).
 import { createHash } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { PackedPlugin } from '../publish-plugin.js'
@@ -26,6 +27,9 @@ export interface FakeNpmRegistry {
   readonly requests: string[]
   close(): Promise<void>
 }
+
+/** The access token the fake registry accepts for publishing. */
+export const TOKEN = 'npm_test_token'
 
 /** Starts a {@link FakeNpmRegistry} on 127.0.0.1, port 0. */
 export async function startFakeNpmRegistry(): Promise<FakeNpmRegistry> {
@@ -70,7 +74,8 @@ export async function startFakeNpmRegistry(): Promise<FakeNpmRegistry> {
   }
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url!, 'http://registry/')
-    requests.push(`${url.pathname}${url.search}`)
+    requests.push(`${request.method === 'GET' ? '' : `${request.method} `}${url.pathname}${url.search}`)
+    if (request.method === 'PUT') return receivePublish(request, response, decodeURIComponent(url.pathname.slice(1)))
     if (url.pathname === '/-/v1/search') {
       const terms = (url.searchParams.get('text') ?? '').split(/\s+/).filter((term) => term.length > 0)
       const size = Number(url.searchParams.get('size') ?? 20)
@@ -112,6 +117,23 @@ export async function startFakeNpmRegistry(): Promise<FakeNpmRegistry> {
     if (versions === undefined) return json(response, 404, { error: 'Not found' })
     return json(response, 200, packument(name, versions))
   })
+  /** `PUT /<name>` as `npm publish` sends it: one version, its tarball base64 in _attachments. */
+  const receivePublish = (request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse, name: string) => {
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => {
+      if (request.headers.authorization !== `Bearer ${TOKEN}`) return json(response, 401, { error: 'You must be logged in to publish packages.' })
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { name: string; versions: Record<string, Record<string, unknown> & { dist: { integrity: string } }>; _attachments: Record<string, { data: string }> }
+      const [version, document] = Object.entries(body.versions)[0]!
+      const tarball = new Uint8Array(Buffer.from(Object.values(body._attachments)[0]!.data, 'base64'))
+      const integrity = `sha512-${createHash('sha512').update(tarball).digest('base64')}`
+      if (body.name !== name || integrity !== document.dist.integrity) return json(response, 400, { error: 'integrity or name mismatch' })
+      if (packages.get(name)?.has(version) === true) return json(response, 403, { error: 'You cannot publish over the previously published versions: ' + version })
+      const { _id: _ignored, dist: _dist, ...packageJson } = document
+      add(name, version, { packageJson, tarball, integrity, time: new Date(Date.UTC(2026, 0, 1 + packages.size)).toISOString() })
+      json(response, 201, { ok: true })
+    })
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
   const add = (name: string, version: string, stored: StoredVersion) => {
