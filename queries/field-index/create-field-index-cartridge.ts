@@ -108,6 +108,8 @@ export function createFieldIndexCartridge(options: FieldIndexCartridgeOptions = 
     formatVersion: 1,
     modelId: null,
     fingerprint: { source, fields: fields === 'scalars' ? 'scalars' : [...fields] },
+    // Register createFieldIndexCartridge under the kind `fields` (cartridgeFromRecipe) so tools without the app's code can rebuild it.
+    recipe: { kind: 'fields', options: { name, keyspace, source, fields: fields === 'scalars' ? 'scalars' : [...fields] } },
     keyspaces: [keyspace],
     sources: [source],
     apply: (args) => applyFieldIndex({ keyspace, fields }, args),
