@@ -1,7 +1,7 @@
 import { CorruptionError } from '../../errors/index.js'
 import { type Node, type NodeSource, isInline } from '../btree/node.js'
 import { chainCapacity, decodeFreelistPage, encodeFreelistPage, freelistCapacity } from '../pager/node-codec.js'
-import { encodeNode } from '../pager/node-codec.js'
+import { decodeNode, encodeNode } from '../pager/node-codec.js'
 import type { Meta } from '../pager/meta-page.js'
 import { PageType } from '../pager/page-format.js'
 import type { PageFile } from '../pager/page-file.js'
@@ -24,15 +24,16 @@ const decoder = new TextDecoder()
  * are synced. Written nodes move into the page cache and their parents point
  * at them by page number, so memory stays bounded by the cache.
  */
-export function writeCheckpointPages(pageFile: PageFile, freeSpace: FreeSpace, state: DatabaseState): Meta {
+export function writeCheckpointPages(pageFile: PageFile, freeSpace: FreeSpace, state: DatabaseState, retained: readonly DatabaseState[] = []): Meta {
   const limits = pageFile.limits
+  /** While set, receives every page allocated (the pages of retained old versions). */
+  let allocatedFor: number[] | undefined
   const allocate = (): number => {
     const reused = freeSpace.allocate()
-    if (reused !== undefined) {
-      pageFile.cache.delete(reused)
-      return reused
-    }
-    return pageFile.pageCount++
+    const page = reused ?? pageFile.pageCount++
+    if (reused !== undefined) pageFile.cache.delete(reused)
+    allocatedFor?.push(page)
+    return page
   }
   const writeValue = (value: Uint8Array): { page: number; length: number } => {
     const pages = Array.from({ length: Math.ceil(value.length / chainCapacity(limits.pageSize)) }, allocate)
@@ -53,15 +54,30 @@ export function writeCheckpointPages(pageFile: PageFile, freeSpace: FreeSpace, s
       }
     }
     const page = allocate()
-    pageFile.writePage(page, encodeNode(node, page, limits))
+    const encoded = encodeNode(node, page, limits)
+    pageFile.writePage(page, encoded)
     node.page = page
-    pageFile.cache.set(page, node)
+    // The cache gets the node as decoded from its page: its keys and values are views into
+    // that one page buffer, so a cached node pins 4 KiB instead of the shared write slabs its
+    // entries were encoded into (which would otherwise stay alive for every cached node).
+    const stored = decodeNode(encoded, page, limits, pageFile.pageCount)
+    stored.search = node.search?.slice()
+    pageFile.cache.set(page, stored)
     return page
   }
   const catalog: CatalogEntry[] = []
   for (const [name, keyspace] of state.keyspaces) {
     catalog.push({ name, root: keyspace.root === null ? 0 : writeNode(keyspace.root), count: keyspace.count })
   }
+  // Old versions kept for time travel are written too, so their nodes become evictable cache
+  // entries instead of heap objects pinning the write slabs of their entries. No durable meta
+  // reaches these pages: they are free as of this checkpoint (so in its freelist) but stay
+  // pending in this process until no retained version or snapshot older than it remains.
+  const retainedPages: number[] = []
+  allocatedFor = retainedPages
+  for (const version of retained) for (const keyspace of version.keyspaces.values()) if (keyspace.root !== null) writeNode(keyspace.root)
+  allocatedFor = undefined
+  freeSpace.release(retainedPages, state.txnId)
   const previous = pageFile.meta
   const oldPages = [
     ...(previous.catalogPage === 0 ? [] : pageFile.chainPages(PageType.CATALOG, previous.catalogPage)),

@@ -43,4 +43,23 @@ describe('durability modes', () => {
     expect(reopened.verify().ok).toBe(true)
     await reopened.close()
   })
+
+  for (const durability of ['relaxed', 'none'] as DurabilityMode[]) {
+    it(`${durability}: background checkpoints finish while one writer awaits commit after commit`, async () => {
+      // Such commits resolve without an event-loop turn; the checkpoint's fsync callbacks need one.
+      const directory = mkdtempSync(path.join(tmpdir(), `livingdb-busy-${durability}-`))
+      directories.push(directory)
+      const db = await open({ path: directory, durability, cacheBytes: 64 * 1024, checkpointIntervalMs: 0 })
+      await db.write((transaction) => {
+        for (let index = 0; index < 2_000; index++) transaction.put(`key/${String(index).padStart(5, '0')}`, { index })
+      })
+      await db.checkpoint()
+      const firstCheckpoint = db.stats().checkpointTxnId
+      // Each put copies page-backed nodes; with a 64 KiB cache that soon asks for a checkpoint.
+      for (let index = 0; index < 2_000; index++) await db.put(`key/${String((index * 7_919) % 2_000).padStart(5, '0')}`, { index, again: true })
+      expect(db.stats().checkpointTxnId).toBeGreaterThan(firstCheckpoint)
+      expect(db.get('key/00000')).toEqual({ index: 0, again: true })
+      await db.close()
+    })
+  }
 })

@@ -36,6 +36,11 @@ export class TimeTravel {
     if (this.retained.length > this.options.windowTxns) this.retained.shift()
   }
 
+  /** The versions kept in the window, oldest first. */
+  retainedStates(): readonly DatabaseState[] {
+    return this.retained
+  }
+
   /** The oldest retained txn id (its pages must not be reused), or undefined. */
   oldestRetainedTxn(): number | undefined {
     return this.retained[0]?.txnId
