@@ -10,7 +10,7 @@
  *
  * Usage: node --import tsx test/crash/crash-writer.ts <db dir> <seed> [strict|group]
  */
-import { open } from '../../index.js'
+import { open } from '../../core/index.js'
 import { crashTransaction } from './crash-workload.js'
 
 const [directory, seedText, mode = 'strict'] = process.argv.slice(2)

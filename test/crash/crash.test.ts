@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { JsonValue } from '../../core/codec/index.js'
 import { seededRandom } from '../../core/file/testing/memory-inode.js'
-import { open } from '../../index.js'
+import { open } from '../../core/index.js'
 import { applyCrashTransaction, crashTransaction } from './crash-workload.js'
 
 /**

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { JsonValue } from '../../core/codec/index.js'
 import { type CrashOptions, FaultFileSystem, type WriteFault } from '../../core/file/testing/index.js'
 import type { DurabilityMode } from '../../core/log/index.js'
-import { LivingDbError, open } from '../../index.js'
+import { LivingDbError } from '../../errors/index.js'
+import { open } from '../../core/index.js'
 import { applyCrashTransaction, crashTransaction } from './crash-workload.js'
 
 /**
