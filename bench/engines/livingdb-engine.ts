@@ -1,19 +1,20 @@
-import type { open } from '../../index.js'
+import type { open } from '../../core/index.js'
 import type { BenchEntry, BenchValue } from '../data-set.js'
 import type { BenchEngine, EngineFactory, EngineProfile, OpenEngineArgs, ScanArgs } from './bench-engine.js'
 
-/** The package root's `open()`, the only thing the benchmark needs from it. */
+/** The storage engine's `open()` (the package root exports it as `openEngine`), the only thing the benchmark needs. */
 export interface LivingDbModule {
   readonly open: typeof open
 }
 
 /**
- * Imports livingdb's package root (`index.ts` under tsx, `index.js` once built). Kept
- * dynamic so a broken or missing engine is reported as that engine's error, not a crash
- * of the whole harness.
+ * Imports livingdb's storage engine (`core/index.ts` under tsx): the benchmark measures the
+ * store the issue sets targets for, not the plugin host and query layers the package root's
+ * `open()` adds on top. Kept dynamic so a broken or missing engine is reported as that
+ * engine's error, not a crash of the whole harness.
  */
 export async function loadLivingDb(): Promise<LivingDbModule> {
-  const specifier = new URL('../../index.js', import.meta.url).href
+  const specifier = new URL('../../core/index.js', import.meta.url).href
   return (await import(specifier)) as LivingDbModule
 }
 
