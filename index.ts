@@ -8,7 +8,7 @@
  */
 export * from './core/index.js'
 // The package's open(): the engine plus the plugin host (shadows core's open, which stays available as openEngine).
-export { open, attachPluginHost, type LivingDatabase, type LivingDatabasePlugins, type LivingOpenOptions } from './db/index.js'
+export { open, attachPluginHost, attachAsk, type LivingDatabase, type LivingDatabasePlugins, type LivingOpenOptions, type PluginDatabase } from './db/index.js'
 export { open as openEngine } from './core/index.js'
 export {
   definePlugin,
@@ -29,4 +29,18 @@ export {
   type PluginViolation,
   type StoredPlugin,
 } from './plugins/index.js'
+export {
+  attachCartridges,
+  defineCartridge,
+  defineCartridgeQuery,
+  createTopicsCartridge,
+  createHistoryCartridge,
+  createTasksCartridge,
+  createVectorsCartridge,
+  createEntitiesCartridge,
+  createRelationshipsCartridge,
+  type Cartridge,
+  type AttachedCartridges,
+} from './cartridges/index.js'
+export type { AskOptions, AskResult, AskResultItem, Citation } from './queries/index.js'
 export { LivingDbError, StorageError, CorruptionError, ERROR_CODES, type ErrorCode } from './errors/index.js'

@@ -17,12 +17,15 @@ export interface WithDatabaseArgs<T> {
 
 /**
  * Opens the `--db` database (strict durability: a command's writes are on disk
- * when it exits), runs `use`, and closes it even when `use` throws.
+ * when it exits), runs `use`, and closes it even when `use` throws. Plugins stored in
+ * the database are not started: their durable cursors let them catch up on the next
+ * open that runs them (`livingdb demo`, `ask`, `serve`, or the app), so inspecting or
+ * loading data from the command line stays fast.
  */
 export async function withDatabase<T>(args: WithDatabaseArgs<T>): Promise<T> {
   const path = args.context.databasePath
   if (args.mustExist) assertDatabaseExists(path)
-  const database = await open({ path, durability: 'strict' })
+  const database = await open({ path, durability: 'strict', startPlugins: false })
   try {
     return await args.use(database)
   } finally {

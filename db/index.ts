@@ -1,2 +1,2 @@
 export { open, type LivingOpenOptions } from './open.js'
-export { attachPluginHost, type LivingDatabase, type LivingDatabasePlugins } from './living-database.js'
+export { attachAsk, attachPluginHost, type LivingDatabase, type LivingDatabasePlugins, type PluginDatabase } from './living-database.js'

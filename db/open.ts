@@ -1,10 +1,12 @@
+import { attachCartridges, type Cartridge } from '../cartridges/index.js'
 import { open as openEngine, type OpenOptions } from '../core/index.js'
+import type { LanguageModelV1, ModelMiddleware } from '../llm/index.js'
 import { createPluginHost, resolveModuleUrl } from '../plugins/host/create-plugin-host.js'
 import type { PluginHostPolicy, PluginRegistration } from '../plugins/host/plugin-host-options.js'
 import type { PluginModelAccess } from '../plugins/host/plugin-model-access.js'
 import type { PluginLogRecord } from '../plugins/host/plugin-status.js'
 import { readStoredPlugins } from '../plugins/host/stored-plugins.js'
-import { attachPluginHost, type LivingDatabase } from './living-database.js'
+import { attachAsk, attachPluginHost, type LivingDatabase, type PluginDatabase } from './living-database.js'
 
 /** Options of {@link open}: the engine's options plus the plugins. */
 export interface LivingOpenOptions extends OpenOptions {
@@ -21,6 +23,17 @@ export interface LivingOpenOptions extends OpenOptions {
   readonly onPluginLog?: (record: PluginLogRecord) => void
   /** `false` starts no plugin at all (tools that only inspect a database). Default true. */
   readonly startPlugins?: boolean
+  /**
+   * Cartridges kept current on the commit stream (exactly-once, each batch and cursor in one
+   * transaction) and used by `db.ask()`: e.g. `createTopicsCartridge()`, `createHistoryCartridge()`.
+   * A missing or stale index is rebuilt in the background after `open()` resolves;
+   * `db.cartridges.idle()` waits for it.
+   */
+  readonly cartridges?: readonly Cartridge[]
+  /** The model `db.ask()` plans and answers with (`provider:model` id or object). Default: offline. */
+  readonly askModel?: string | LanguageModelV1
+  /** Guards around `db.ask()`'s model calls (default: the default guards; `[]` for none). */
+  readonly askGuards?: readonly ModelMiddleware[]
 }
 
 /**
@@ -37,8 +50,9 @@ export interface LivingOpenOptions extends OpenOptions {
  * await db.close()
  */
 export async function open(options: LivingOpenOptions = {}): Promise<LivingDatabase> {
-  const { plugins, pluginPolicy, models, onPluginLog, startPlugins, ...engineOptions } = options
+  const { plugins, pluginPolicy, models, onPluginLog, startPlugins, cartridges, askModel, askGuards, ...engineOptions } = options
   const engine = await openEngine(engineOptions)
+  let living: PluginDatabase | undefined
   try {
     const registrations = startPlugins === false ? [] : await allRegistrations(engine, plugins ?? [])
     const host = await createPluginHost({
@@ -48,9 +62,11 @@ export async function open(options: LivingOpenOptions = {}): Promise<LivingDatab
       ...(models === undefined ? {} : { models }),
       ...(onPluginLog === undefined ? {} : { onLog: onPluginLog }),
     })
-    return attachPluginHost({ engine, host })
+    living = attachPluginHost({ engine, host })
+    const attached = await attachCartridges({ db: living, cartridges: cartridges ?? [], background: true })
+    return attachAsk({ db: living, cartridges: attached, ...(askModel === undefined ? {} : { model: askModel }), ...(askGuards === undefined ? {} : { guards: askGuards }) })
   } catch (error) {
-    await engine.close()
+    await (living ?? engine).close()
     throw error
   }
 }
