@@ -106,6 +106,11 @@ export const ERROR_CODES = {
   SERVER_BUSY: { area: 'server', description: 'The server is at its limit of open commit streams; retry later.' },
   TOKEN_NOT_FOUND: { area: 'server', description: 'No API token has that id or name.' },
   TOKEN_STORE_INVALID: { area: 'server', description: 'The API token file is damaged or was written by an incompatible version.' },
+  // autonomy: usage statistics, tiering, automatic cartridges, regression alerts
+  AUTONOMY_ACTION_NOT_FOUND: { area: 'autonomy', description: 'No autonomy action has that id (`livingdb autonomy status` lists them).' },
+  AUTONOMY_UNDO_CONFLICT: { area: 'autonomy', description: 'The autonomy action cannot be undone: it was undone already or later writes replaced what it changed.' },
+  AUTONOMY_POLICY_INVALID: { area: 'autonomy', description: 'The autonomy policy (limits, hours, thresholds) is malformed.' },
+  AUTONOMY_ARCHIVE_MISSING: { area: 'autonomy', description: 'A tiered value points at an archive segment that does not exist or is damaged.' },
 } as const satisfies Record<string, { area: string; description: string; retired?: boolean }>
 
 /** A stable livingdb error code. */
