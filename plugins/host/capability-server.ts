@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { LivingDbError } from '../../errors/index.js'
+import { ledgerEntryIdOf } from '../../llm/guards/index.js'
 import type { JsonValue } from '../spec/json-value.js'
 import { PluginError } from '../spec/plugin-error.js'
 import type { PluginPermissions } from '../spec/plugin-permissions.js'
@@ -149,7 +150,13 @@ export class CapabilityServer {
     this.spend.inputTokens += result.usage.inputTokens
     this.spend.outputTokens += result.usage.outputTokens
     this.spend.costUsd += result.costUsd ?? 0
-    return { text: result.text, usage: { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens } }
+    // The ledger entry and model id let a plugin record provenance (which cached call made a fact).
+    return {
+      text: result.text,
+      usage: { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens },
+      ledgerEntryId: ledgerEntryIdOf(result) ?? null,
+      modelId: result.modelId ?? result.response?.modelId ?? null,
+    }
   }
 
   async #embed(request: z.infer<typeof embedArgs>): Promise<JsonValue> {

@@ -30,7 +30,7 @@ export function createLlmModelAccess(args: LlmModelAccessArgs = {}): PluginModel
       language ??= resolveLanguageModel(args.languageModel)
       const result = await wrapModel({ model: language, middleware: guards(), context }).doGenerate(request)
       const price = priceOf(language.provider, language.modelId)
-      return { ...result, costUsd: price === undefined ? 0 : costOf(price, result.usage) }
+      return { ...result, costUsd: price === undefined ? 0 : costOf(price, result.usage), modelId: `${language.provider}:${language.modelId}` }
     },
     async embed({ request, context }) {
       embedding ??= resolveEmbeddingModel(args.embeddingModel)

@@ -15,6 +15,6 @@ import type { CallContext } from '../../llm/spec/middleware.js'
  * }
  */
 export interface PluginModelAccess {
-  generate(args: { readonly request: GenerateRequest; readonly context: CallContext }): Promise<GenerateResult & { readonly costUsd?: number }>
+  generate(args: { readonly request: GenerateRequest; readonly context: CallContext }): Promise<GenerateResult & { readonly costUsd?: number; readonly modelId?: string }>
   embed(args: { readonly request: EmbedRequest; readonly context: CallContext }): Promise<EmbedResult & { readonly costUsd?: number }>
 }

@@ -112,6 +112,8 @@ export function startPluginRuntime(args: PluginRuntimeArgs): void {
         const reply = (await request(invocationId, 'model.generate', { ...rest, responseSchema: { name: schemaName ?? 'result', schema: args.toJsonSchema(schema) } })) as {
           text: string
           usage: { inputTokens: number; outputTokens: number }
+          ledgerEntryId?: string | null
+          modelId?: string | null
         }
         let candidate: unknown
         try {
@@ -121,7 +123,7 @@ export function startPluginRuntime(args: PluginRuntimeArgs): void {
         }
         const parsed = schema.safeParse(candidate)
         if (!parsed.success) throw runtimeError('MODEL_OUTPUT_INVALID', `The model reply does not match the requested schema: ${parsed.error.message}. Simplify the schema or retry with a stronger model.`)
-        return { object: parsed.data, usage: reply.usage }
+        return { object: parsed.data, usage: reply.usage, ledgerEntryId: reply.ledgerEntryId ?? null, modelId: reply.modelId ?? null }
       },
       embed: async (embedArgs) => (await request(invocationId, 'model.embed', embedArgs)) as never,
     }

@@ -4,7 +4,7 @@ export type { PluginWriteOperation } from './plugin-write-operation.js'
 export type { PluginModelPermission, PluginPermissions, PluginReadGrant } from './plugin-permissions.js'
 export type { PluginLogger, PluginLogLevel } from './plugin-logger.js'
 export type { PluginReadEntry, PluginReader, PluginReadGetArgs, PluginReadScanArgs } from './plugin-reader.js'
-export type { PluginGenerateObjectArgs, PluginGenerateTextArgs, PluginModelClient, PluginModelMessage, PluginModelUsage } from './plugin-model-client.js'
+export type { PluginCallProvenance, PluginGenerateObjectArgs, PluginGenerateTextArgs, PluginModelClient, PluginModelMessage, PluginModelUsage } from './plugin-model-client.js'
 export type { PluginHookContext } from './plugin-hook-context.js'
 export {
   PLUGIN_HOOK_KINDS,

@@ -30,6 +30,14 @@ export interface PluginModelUsage {
   readonly outputTokens: number
 }
 
+/** Which call produced a reply: record it as a derived fact's provenance. */
+export interface PluginCallProvenance {
+  /** The model-call ledger entry (request hash) that answered, or null when no ledger guard ran. */
+  readonly ledgerEntryId?: string | null
+  /** The `provider:model` id that answered, when the host knows it. */
+  readonly modelId?: string | null
+}
+
 /**
  * The guarded model client a plugin gets when `permissions.model` is granted. Every call
  * goes to the host and through the llm guards (budget, rate limit, ledger, audit) with
@@ -43,8 +51,8 @@ export interface PluginModelUsage {
  * })
  */
 export interface PluginModelClient {
-  generateText(args: PluginGenerateTextArgs): Promise<{ readonly text: string; readonly usage: PluginModelUsage }>
-  generateObject<Value>(args: PluginGenerateObjectArgs<Value>): Promise<{ readonly object: Value; readonly usage: PluginModelUsage }>
+  generateText(args: PluginGenerateTextArgs): Promise<{ readonly text: string; readonly usage: PluginModelUsage } & PluginCallProvenance>
+  generateObject<Value>(args: PluginGenerateObjectArgs<Value>): Promise<{ readonly object: Value; readonly usage: PluginModelUsage } & PluginCallProvenance>
   embed(args: { readonly values: readonly string[]; readonly task?: string }): Promise<{
     readonly embeddings: readonly (readonly number[])[]
     readonly usage: { readonly inputTokens: number }

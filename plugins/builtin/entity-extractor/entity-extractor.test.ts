@@ -93,6 +93,9 @@ describe('entity-extractor in the plugin host', () => {
         ['notes/0', noteTxns[0]],
       ])
       expect(mentions.every((mention) => mention.provenance.plugin === 'entity-extractor@1.0.0')).toBe(true)
+      // The host passes the ledger entry of each model call back, so facts name the call that made them.
+      const ledgerIds = (mentions as unknown as { provenance: { ledgerEntryId: string | null } }[]).map((mention) => mention.provenance.ledgerEntryId)
+      expect(ledgerIds.every((id) => typeof id === 'string' && /^[0-9a-f]{64}$/.test(id))).toBe(true)
       const employers = graph.query('history', { entityId: 'person:dana whitfield', predicate: 'work at' }) as { entityId: string; edge: { validTo: number | null } }[]
       expect(employers.map((neighbour) => [neighbour.entityId, neighbour.edge.validTo === null])).toEqual([
         ['organization:acme corp', false],
