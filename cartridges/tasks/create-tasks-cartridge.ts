@@ -18,7 +18,7 @@ export interface TasksCartridge extends CartridgeV1 {
 }
 
 /** The version recorded in provenance. */
-export const TASKS_CARTRIDGE_VERSION = '1.0.0'
+export const TASKS_CARTRIDGE_VERSION = '1.1.0'
 
 const entrySchema = z.object({ key: z.string(), type: z.string(), priority: z.number().int(), provenance: provenanceSchema })
 
@@ -63,7 +63,8 @@ export function createTasksCartridge(options: TasksCartridgeOptions = {}): Tasks
     specificationVersion: 'v1',
     name,
     version: TASKS_CARTRIDGE_VERSION,
-    formatVersion: 1,
+    // 2: open/todo/new count as pending and priority words (high, low...) are ordered.
+    formatVersion: 2,
     modelId: null,
     fingerprint: { source },
     recipe: { kind: 'pending_tasks_by_type', options: { name, keyspace, source } },
