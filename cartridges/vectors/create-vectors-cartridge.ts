@@ -4,7 +4,7 @@ import { embedText } from '../../llm/providers/offline/offline-embedding-model.j
 import { type CartridgeReader, type CartridgeV1, canonicalFingerprint, defineCartridge, defineCartridgeQuery } from '../spec/index.js'
 import { applyVectors, type StoredForwardRecord, type VectorsConfig } from './apply-vectors.js'
 import { searchVectors, type VectorSearchResult } from './search-vectors.js'
-import { vectorFilterSchema } from './vector-filter.js'
+import { type VectorFilter, vectorFilterSchema } from './vector-filter.js'
 import { type VectorMetric, VECTOR_METRICS } from './vector-math.js'
 import { floatsFromBytes } from './vector-record.js'
 import { readVectorsState } from './vectors-state.js'
@@ -106,14 +106,17 @@ export function createVectorsCartridge(options: VectorsCartridgeOptions = {}): C
         k: z.number().int().min(0).max(1000).default(10),
         metric: z.enum(VECTOR_METRICS).optional(),
         filter: vectorFilterSchema.optional(),
+        prefix: z.string().min(1).optional().describe('Only records whose key starts with this prefix (a `$key` prefix filter).'),
         ef: z.number().int().min(1).max(10_000).optional(),
         exact: z.boolean().optional(),
       })
       .strict()
       .refine((input) => (input.vector === undefined) !== (input.text === undefined), 'give exactly one of vector or text'),
     output: resultSchema,
-    run: ({ input, reader }): VectorSearchResult =>
-      searchVectors({
+    run: ({ input, reader }): VectorSearchResult => {
+      const byPrefix: VectorFilter | undefined = input.prefix === undefined ? undefined : { field: '$key', prefix: input.prefix }
+      const filter = byPrefix === undefined ? input.filter : input.filter === undefined ? byPrefix : { and: [input.filter, byPrefix] }
+      return searchVectors({
         config,
         keyspace: reader.keyspace(keyspace),
         txnId: reader.txnId,
@@ -121,9 +124,10 @@ export function createVectorsCartridge(options: VectorsCartridgeOptions = {}): C
         k: input.k,
         ef: input.ef ?? efSearch,
         ...(input.metric === undefined ? {} : { metric: input.metric }),
-        ...(input.filter === undefined ? {} : { filter: input.filter }),
+        ...(filter === undefined ? {} : { filter }),
         ...(input.exact === undefined ? {} : { exact: input.exact }),
-      }),
+      })
+    },
   })
 
   const similar = defineCartridgeQuery({

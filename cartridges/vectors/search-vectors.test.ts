@@ -103,6 +103,9 @@ describe('vectors cartridge search', () => {
       const exact = search({ vector: query, k: 20, filter: selective })
       expect(exact.strategy).toBe('exact-filtered')
       expect(keys(exact).sort()).toEqual(['notes/00042', ...Array.from({ length: 10 }, (_, index) => `notes/0099${index}`)])
+      const prefixed = search({ vector: query, k: 50, prefix: 'notes/001', filter: { field: 'team', ne: 'platform' } })
+      expect(keys(prefixed).length).toBeGreaterThan(0)
+      expect(prefixed.hits.every((hit) => hit.key.startsWith('notes/001') && hit.metadata.team !== 'platform')).toBe(true)
       const none = search({ vector: query, k: 5, filter: { field: 'team', eq: 'nobody' } })
       expect(none.hits).toEqual([])
     } finally {

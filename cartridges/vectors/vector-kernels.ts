@@ -1,3 +1,5 @@
+import { LivingDbError } from '../../errors/index.js'
+
 /**
  * Distance kernels over Float32 vectors held in a WebAssembly memory, using 128-bit
  * SIMD (four f32 lanes, four accumulators: sixteen floats per step). Vectors are stored
@@ -139,7 +141,11 @@ export function createVectorKernels(bytes: number, options: { readonly forceEmul
     const have = memory.buffer.byteLength
     if (needed <= have) return
     const pages = Math.ceil((Math.max(needed, Math.min(have * 2, have + 256 * 1024 * 1024)) - have) / PAGE)
-    memory.grow(pages)
+    try {
+      memory.grow(pages)
+    } catch (error) {
+      throw new LivingDbError('INVALID_ARGUMENT', `A vector graph needs ${needed} bytes of WebAssembly memory, more than it can have (4 GiB): index fewer vectors or fewer dimensions per index (split it by prefix).`, { cause: error, details: { bytes: needed } })
+    }
   }
   ensureBytes(bytes)
   return { memory, buffer: () => memory.buffer, ensureBytes, dot, squaredL2 }
