@@ -26,14 +26,13 @@ const decoder = new TextDecoder()
  */
 export function writeCheckpointPages(pageFile: PageFile, freeSpace: FreeSpace, state: DatabaseState, retained: readonly DatabaseState[] = []): Meta {
   const limits = pageFile.limits
-  /** While set, receives every page allocated (the pages of retained old versions). */
-  let allocatedFor: number[] | undefined
   const allocate = (): number => {
     const reused = freeSpace.allocate()
-    const page = reused ?? pageFile.pageCount++
-    if (reused !== undefined) pageFile.cache.delete(reused)
-    allocatedFor?.push(page)
-    return page
+    if (reused !== undefined) {
+      pageFile.cache.delete(reused)
+      return reused
+    }
+    return pageFile.pageCount++
   }
   const writeValue = (value: Uint8Array): { page: number; length: number } => {
     const pages = Array.from({ length: Math.ceil(value.length / chainCapacity(limits.pageSize)) }, allocate)
@@ -69,15 +68,7 @@ export function writeCheckpointPages(pageFile: PageFile, freeSpace: FreeSpace, s
   for (const [name, keyspace] of state.keyspaces) {
     catalog.push({ name, root: keyspace.root === null ? 0 : writeNode(keyspace.root), count: keyspace.count })
   }
-  // Old versions kept for time travel are written too, so their nodes become evictable cache
-  // entries instead of heap objects pinning the write slabs of their entries. No durable meta
-  // reaches these pages: they are free as of this checkpoint (so in its freelist) but stay
-  // pending in this process until no retained version or snapshot older than it remains.
-  const retainedPages: number[] = []
-  allocatedFor = retainedPages
-  for (const version of retained) for (const keyspace of version.keyspaces.values()) if (keyspace.root !== null) writeNode(keyspace.root)
-  allocatedFor = undefined
-  freeSpace.release(retainedPages, state.txnId)
+  for (const version of retained) for (const keyspace of version.keyspaces.values()) if (keyspace.root !== null) unpinWrittenChildren(keyspace.root)
   const previous = pageFile.meta
   const oldPages = [
     ...(previous.catalogPage === 0 ? [] : pageFile.chainPages(PageType.CATALOG, previous.catalogPage)),
@@ -102,6 +93,25 @@ export function writeCheckpointPages(pageFile: PageFile, freeSpace: FreeSpace, s
     freelistPage: freelistPages[0] ?? 0,
     pageCount: pageFile.pageCount,
     timestamp: Date.now(),
+  }
+}
+
+/**
+ * In an older version kept for time travel, replaces every child object that
+ * now has a page with its page number (a representational change: same
+ * content), so the version keeps alive only the nodes it alone has (which the
+ * window's byte budget bounds), not a whole tree of node objects and the write
+ * slabs their entries point into. Written nodes already refer to their children
+ * by page number, so only unwritten ones are visited.
+ */
+function unpinWrittenChildren(node: Node): void {
+  if (node.page !== 0 || node.leaf) return
+  const children = node.children
+  for (let index = 0; index < children.length; index++) {
+    const child = children[index]!
+    if (typeof child === 'number') continue
+    if (child.page !== 0) children[index] = child.page
+    else unpinWrittenChildren(child)
   }
 }
 

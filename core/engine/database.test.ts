@@ -230,6 +230,22 @@ describe('time travel and the commit stream', () => {
     await db.close()
   })
 
+  it('keeps no version in the time-travel window that would pin more heap than its budget, and still reads it from the log', async () => {
+    const directory = temporaryDirectory()
+    const db = await open({ path: directory, durability: 'none', cacheBytes: 64 * 1024, checkpointIntervalMs: 0 })
+    await db.put('marker', 'before')
+    // 2,000 operations: the version this write supersedes alone keeps ~2,000 copied nodes alive, over the 4 MiB minimum budget.
+    await db.write((transaction) => {
+      for (let index = 0; index < 2_000; index++) transaction.put(`bulk/${index}`, index)
+      transaction.put('marker', 'after')
+    })
+    const retained = (db as unknown as { timeTravel: { retainedStates(): readonly { txnId: number }[] } }).timeTravel.retainedStates()
+    expect(retained.map((state) => state.txnId)).not.toContain(1)
+    expect(db.readAt(1, (snapshot) => [snapshot.get('marker'), snapshot.get('bulk/0')])).toEqual(['before', undefined])
+    expect(db.readAt(2, (snapshot) => snapshot.get('bulk/1999'))).toBe(1999)
+    await db.close()
+  })
+
   it('streams history, then live commits, and ends on break and on close', async () => {
     const db = await open()
     await db.put('a', 1)

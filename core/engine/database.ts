@@ -28,6 +28,9 @@ const ENTRY_HEAP_OVERHEAD_BYTES = 500
 /** Unwritten entries may hold at least this much heap before they force a checkpoint (half the cache when that is larger). */
 const MIN_UNWRITTEN_ENTRY_BYTES = 16 * 1024 * 1024
 
+/** Heap the time-travel window may pin at least (an eighth of the cache when that is larger). */
+const MIN_TIME_TRAVEL_BYTES = 4 * 1024 * 1024
+
 /** Options of `write()`. */
 export interface WriteOptions {
   /** Recorded in the commit: `app` (default), `plugin:<name>`, `autonomy`... */
@@ -92,7 +95,13 @@ export class Database {
     this.published = parts.state
     this.generation = parts.generation
     this.bytesSinceCheckpoint = parts.replayedBytes
-    this.timeTravel = new TimeTravel({ source: parts.source, log: parts.log, windowTxns: parts.options.timeTravelTxns, nextGeneration: () => this.nextGeneration() })
+    this.timeTravel = new TimeTravel({
+      source: parts.source,
+      log: parts.log,
+      windowTxns: parts.options.timeTravelTxns,
+      windowBytes: Math.max(parts.options.cacheBytes / 8, MIN_TIME_TRAVEL_BYTES),
+      nextGeneration: () => this.nextGeneration(),
+    })
     this.scheduleCheckpoint()
   }
 
@@ -245,6 +254,7 @@ export class Database {
     const release = this.acquireWriter(options.wait !== false) ?? (await this.waitForWriter())
     let durable: Promise<void>
     let state: DatabaseState
+    let operationCount = 0
     try {
       this.assertWritable()
       const transaction = new WriteTransaction(this, this.writerState, origin, keyspace)
@@ -255,6 +265,7 @@ export class Database {
         transaction.finish()
       }
       if (transaction.ops.length === 0) return { txnId: this.writerState.txnId }
+      operationCount = transaction.ops.length
       const txnId = this.writerState.txnId + 1
       let freed = transaction.freedPages
       const pageFile = this.parts.pageFile
@@ -286,7 +297,7 @@ export class Database {
     } finally {
       release()
     }
-    await this.awaitPublication(state, durable)
+    await this.awaitPublication(state, durable, operationCount)
     return { txnId: state.txnId }
   }
 
@@ -295,9 +306,9 @@ export class Database {
    * then publishes it. Commits made durable by one shared fsync are published
    * together, so their writers all resume in the same turn (group commit).
    */
-  private awaitPublication(state: DatabaseState, durable: Promise<void>): Promise<void> {
+  private awaitPublication(state: DatabaseState, durable: Promise<void>, operationCount: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const entry: PendingCommit = { state, outcome: 'pending', resolve, reject }
+      const entry: PendingCommit = { state, operationCount, outcome: 'pending', resolve, reject }
       this.pendingCommits.push(entry)
       durable.then(
         () => {
@@ -317,7 +328,7 @@ export class Database {
     while (this.pendingCommits.length > 0 && this.pendingCommits[0]!.outcome !== 'pending') {
       const entry = this.pendingCommits.shift()!
       if (entry.outcome === 'durable' && !this.failure) {
-        this.publish(entry.state)
+        this.publish(entry.state, entry.operationCount)
         entry.resolve()
       } else {
         entry.reject(this.failure)
@@ -365,8 +376,9 @@ export class Database {
     }
   }
 
-  private publish(state: DatabaseState): void {
-    this.timeTravel.retire(this.published)
+  private publish(state: DatabaseState, operationCount: number): void {
+    // The superseded version keeps alone the nodes this commit copied: about one node per operation.
+    this.timeTravel.retire(this.published, operationCount * nodeCost(this.source.limits.pageSize))
     this.published = state
     for (const wake of this.waiters) wake()
     this.waiters.clear()
@@ -557,6 +569,8 @@ export class Database {
 /** A commit applied by the writer and waiting to become durable and visible. */
 interface PendingCommit {
   readonly state: DatabaseState
+  /** Operations of the commit (sizes what the version it supersedes keeps alive). */
+  readonly operationCount: number
   outcome: 'pending' | 'durable' | 'failed'
   readonly resolve: () => void
   readonly reject: (error: unknown) => void

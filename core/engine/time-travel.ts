@@ -11,6 +11,8 @@ export interface TimeTravelOptions {
   readonly log: CommitLogPort
   /** How many superseded versions stay directly readable. */
   readonly windowTxns: number
+  /** ...as long as the nodes only they keep alive are estimated below this many bytes (older ones are dropped first). */
+  readonly windowBytes: number
   readonly nextGeneration: () => number
 }
 
@@ -22,6 +24,9 @@ export interface TimeTravelOptions {
  */
 export class TimeTravel {
   private readonly retained: DatabaseState[] = []
+  /** Estimated heap each retained version alone keeps alive, parallel to `retained`. */
+  private readonly retainedBytes: number[] = []
+  private totalRetainedBytes = 0
   private replayed: DatabaseState | undefined
   private readonly memory: MemorySource
 
@@ -29,11 +34,22 @@ export class TimeTravel {
     this.memory = new MemorySource(options.source.limits)
   }
 
-  /** Keeps a superseded version in the window. */
-  retire(state: DatabaseState): void {
+  /**
+   * Keeps a superseded version in the window; `bytes` estimates the nodes only
+   * it keeps alive. The oldest versions leave first when the window holds more
+   * than `windowTxns` versions or more than `windowBytes` (a version larger
+   * than that alone, e.g. the one before a bulk write, is not kept): a readAt
+   * of a version that left is rebuilt from the log.
+   */
+  retire(state: DatabaseState, bytes: number): void {
     if (this.options.windowTxns === 0) return
     this.retained.push(state)
-    if (this.retained.length > this.options.windowTxns) this.retained.shift()
+    this.retainedBytes.push(bytes)
+    this.totalRetainedBytes += bytes
+    while (this.retained.length > 0 && (this.retained.length > this.options.windowTxns || this.totalRetainedBytes > this.options.windowBytes)) {
+      this.retained.shift()
+      this.totalRetainedBytes -= this.retainedBytes.shift()!
+    }
   }
 
   /** The versions kept in the window, oldest first. */
