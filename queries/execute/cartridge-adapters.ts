@@ -150,7 +150,7 @@ export function relationshipHits(context: ExecutionContext, cartridge: Cartridge
   const neighboursName = context.queryName(cartridge, ['neighbours', 'neighbors'])!
   const best = new Map<string, CartridgeHit>()
   for (const entity of entities) {
-    const edges = context.query(cartridge, neighboursName, { entityId: entity.id, limit: args.limit }) as { edge: { confidence: number; provenance: { sourceKeyspace: string; sourceKey: string } } }[]
+    const edges = context.query(cartridge, neighboursName, { entityId: entity.id, limit: Math.min(args.limit, MAX_MENTIONS) }) as { edge: { confidence: number; provenance: { sourceKeyspace: string; sourceKey: string } } }[]
     for (const { edge } of edges) {
       const id = `${edge.provenance.sourceKeyspace}\u0000${edge.provenance.sourceKey}`
       const score = edge.confidence / 2

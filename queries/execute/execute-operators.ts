@@ -37,7 +37,7 @@ export function executeTraverse(context: ExecutionContext, node: TraverseNode, i
         for (const hit of hitsFromOutput(output)) neighbours.push({ key: hit.key, via: graph.name })
       } else {
         if (node.direction !== 'in') for (const reference of outgoingReferences(context, item.keyspace, item.key, item.value)) if (node.relation === undefined || reference.field === node.relation) neighbours.push({ key: reference.to, via: reference.field })
-        if (node.direction !== 'out') for (const reference of incomingReferences(context, item.keyspace, item.key, cacheOwner)) if (node.relation === undefined || reference.field === node.relation) neighbours.push({ key: reference.from, via: reference.field })
+        if (node.direction !== 'out') for (const reference of incomingReferences(context, item.keyspace, item.key, cacheOwner, node.limit)) if (node.relation === undefined || reference.field === node.relation) neighbours.push({ key: reference.from, via: reference.field })
       }
       for (const neighbour of neighbours) {
         const reached = candidate({ keyspace: item.keyspace, key: neighbour.key, score: item.score / (hop + 1), source: `traverse:${neighbour.via}` })

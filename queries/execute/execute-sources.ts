@@ -106,7 +106,7 @@ export function executeEntityLookup(context: ExecutionContext, node: EntityLooku
   }
   for (const { record, score } of resolved) {
     add(candidate({ keyspace: record.keyspace, key: record.key, score: 2 * score, source: 'entityLookup:name' }))
-    for (const reference of incomingReferences(context, record.keyspace, record.key, cacheOwner)) {
+    for (const reference of incomingReferences(context, record.keyspace, record.key, cacheOwner, node.limit)) {
       add(candidate({ keyspace: record.keyspace, key: reference.from, score: score * (reference.field === 'mentions' ? 0.8 : 1), source: `entityLookup:${reference.field}` }))
     }
   }

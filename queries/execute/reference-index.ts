@@ -93,21 +93,22 @@ export function outgoingReferences(context: ExecutionContext, keyspace: string, 
 }
 
 /**
- * The records that reference `key`: through the field index (one `match` per top-level
+ * The records that reference `key` (at most `limit`, in key order per field): through the field index (one `match` per top-level
  * key field that points at the key's prefix, each hit checked against the record) when
  * one is attached for the keyspace, else the reference index built by one scan.
  */
-export function incomingReferences(context: ExecutionContext, keyspace: string, key: string, cacheOwner: object): readonly Reference[] {
+export function incomingReferences(context: ExecutionContext, keyspace: string, key: string, cacheOwner: object, limit = Number.MAX_SAFE_INTEGER): readonly Reference[] {
   const index = context.cartridge('fields')
   const indexed = index !== undefined && index.sources[0]?.keyspace === keyspace && (index.sources[0]?.prefix ?? '') === '' && (index.fingerprint as { fields?: unknown } | undefined)?.fields === 'scalars'
-  if (!indexed) return referenceIndex(context, keyspace, cacheOwner).incoming.get(key) ?? []
+  if (!indexed) return (referenceIndex(context, keyspace, cacheOwner).incoming.get(key) ?? []).slice(0, limit)
   const targetPrefix = key.slice(0, key.indexOf('/') + 1)
   const space = context.catalog.keyspaces.find((item) => item.name === keyspace)
   const fields = new Set((space?.prefixes ?? []).flatMap((entry) => entry.fields.filter((field) => !field.path.includes('.') && field.refersTo?.includes(targetPrefix)).map((field) => field.path)))
   const reader = context.snapshot.keyspace(keyspace)
   const references: Reference[] = []
   for (const field of [...fields].sort()) {
-    const { keys } = context.query(index!, 'match', { field, values: [key] }) as { keys: string[] }
+    if (references.length >= limit) break
+    const { keys } = context.query(index!, 'match', { field, values: [key], limit: limit - references.length + 1 }) as { keys: string[] }
     for (const from of keys) {
       if (from === key || !context.spend()) continue
       const value = readTopLevel(reader.get(from), field)
@@ -115,7 +116,7 @@ export function incomingReferences(context: ExecutionContext, keyspace: string, 
       if (holds) references.push({ from, to: key, field })
     }
   }
-  return references
+  return references.slice(0, limit)
 }
 
 function readTopLevel(value: unknown, field: string): unknown {

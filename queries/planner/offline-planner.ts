@@ -20,6 +20,8 @@ export interface PlanOfflineArgs {
 
 /** Weight of the "every record of the kind" scan in a fusion: it only makes sure filtered records are there. */
 const SCAN_WEIGHT = 0.01
+/** Candidates each ranked retriever contributes to a fusion (RRF only needs the head of each list). */
+const RETRIEVAL_LIMIT = 30
 /** Weight of an entity lookup next to a full-text search for other words. */
 const ENTITY_WEIGHT = 0.25
 const PREFERRED_DATE_FIELDS = ['date', 'createdOn', 'createdAt', 'openedOn', 'startedOn', 'timestamp', 'updatedAt']
@@ -115,8 +117,8 @@ export function planOffline(args: PlanOfflineArgs): Plan {
     entityKeys.push(entity.key)
     // Things with a name (people, customers, projects) are entities; a record named by its id (T-1104) is not: follow what references it.
     const mention = own?.nameField === 'name' || own?.nameField === 'label'
-      ? planNodes.entityLookup({ name: entity.phrase, entityPrefix: entity.prefix })
-      : planNodes.traverse({ input: planNodes.get({ keyspace: entity.keyspace, keys: [entity.key] }), direction: 'in', depth: 1 })
+      ? planNodes.entityLookup({ name: entity.phrase, entityPrefix: entity.prefix, limit: RETRIEVAL_LIMIT })
+      : planNodes.traverse({ input: planNodes.get({ keyspace: entity.keyspace, keys: [entity.key] }), direction: 'in', depth: 1, limit: RETRIEVAL_LIMIT })
     sources.push({ node: mention, weight: ENTITY_WEIGHT })
     textPhrases.push(entity.phrase)
   }
@@ -142,9 +144,9 @@ export function planOffline(args: PlanOfflineArgs): Plan {
   const prefixOption = prefix === undefined ? {} : { prefix }
   const setBased = filters.length > 0 || analysis.count || analysis.time.changedSince !== undefined
   if (text !== '' && !(analysis.count && setBased && filters.length > 0)) {
-    const limit = analysis.count ? 1_000 : 50
+    const limit = analysis.count ? 1_000 : RETRIEVAL_LIMIT
     sources.push({ node: planNodes.topicSearch({ query: text, limit, ...prefixOption }), weight: 1 })
-    if (analysis.similarTo !== undefined || catalog.cartridges.some((cartridge) => cartridge.role === 'vectors')) sources.push({ node: planNodes.vectorSearch({ text, limit: 50, ...prefixOption }), weight: 1 })
+    if (analysis.similarTo !== undefined || catalog.cartridges.some((cartridge) => cartridge.role === 'vectors')) sources.push({ node: planNodes.vectorSearch({ text, limit: RETRIEVAL_LIMIT, ...prefixOption }), weight: 1 })
   }
   let root: PlanNode
   const retrieval = ranked(sources)
@@ -163,10 +165,8 @@ export function planOffline(args: PlanOfflineArgs): Plan {
       ? planNodes.between({ input: root, by: 'txn', from: changed.txnId, to: catalog.timeRange.lastTxnId })
       : planNodes.between({ input: root, by: 'time', from: changed.time, to: new Date(args.now).toISOString() })
   }
-  if (retrieval === undefined && !analysis.count && target !== undefined) {
-    const sortField = dateField(analysis, catalog)
-    if (sortField !== undefined) root = planNodes.sort({ input: root, by: sortField, direction: 'desc' })
-  }
+  // Records found by filters alone have no rank: newest keys first (keys usually grow with time: ids, dated slugs), which needs no values.
+  if (retrieval === undefined && !analysis.count && target !== undefined) root = planNodes.sort({ input: root, by: 'key', direction: 'desc' })
   if (analysis.count) root = planNodes.aggregate({ input: root, ...(analysis.groupBy === undefined ? {} : { groupBy: analysis.groupBy }), metrics: [{ op: 'count' }] })
   const asOf = analysis.time.asOf
   if (asOf !== undefined) root = 'txnId' in asOf ? planNodes.asOf({ input: root, txnId: asOf.txnId }) : planNodes.asOf({ input: root, time: asOf.time })
