@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { LivingDbError } from '../../errors/index.js'
+import { catchLivingDbError } from '../../llm/test-support/catch-error.js'
 import { smallCatalog } from '../test-support/small-catalog.js'
 import { createPlan, parsePlan, planNodes } from './create-plan.js'
 import { PLAN_NODE_KINDS, walkPlan } from './plan-node.js'
 import { planSchema } from './plan-schema.js'
 import { assertValidPlan, validatePlan } from './validate-plan.js'
 
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run()
-  } catch (error) {
-    return LivingDbError.isInstance(error) ? error.code : 'not a LivingDbError'
-  }
-  return undefined
-}
+const codeOf = (run: () => unknown): string => catchLivingDbError(run).code
 
 describe('plan nodes', () => {
   it('are frozen, kind-tagged and get their defaults', () => {
@@ -68,14 +61,7 @@ describe('plan nodes', () => {
   })
 
   it('parsePlan rejects malformed plans with QUERY_PLAN_INVALID naming the path', () => {
-    const error = (() => {
-      try {
-        parsePlan({ root: { kind: 'filter', input: { kind: 'scan' }, where: [{ op: 'eq', field: '' }] } })
-      } catch (caught) {
-        return caught as LivingDbError
-      }
-      return undefined
-    })()
+    const error = catchLivingDbError(() => parsePlan({ root: { kind: 'filter', input: { kind: 'scan' }, where: [{ op: 'eq', field: '' }] } }))
     expect(error?.code).toBe('QUERY_PLAN_INVALID')
     expect(error?.message).toContain('root.where.0.field')
     expect(codeOf(() => parsePlan({ root: { kind: 'teleport' } }))).toBe('QUERY_PLAN_INVALID')
