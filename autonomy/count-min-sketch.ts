@@ -1,0 +1,65 @@
+/** Serialized form of a {@link CountMinSketch}. */
+export interface CountMinSketchJson {
+  readonly width: number
+  readonly depth: number
+  readonly counts: readonly number[]
+}
+
+const SEEDS = [0x811c9dc5, 0x01000193, 0x9e3779b1, 0x85ebca6b, 0xc2b2ae35, 0x27d4eb2f]
+
+function hashString(text: string, seed: number): number {
+  let hash = seed >>> 0
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index)
+    hash = Math.imul(hash, 0x01000193) >>> 0
+  }
+  hash ^= hash >>> 16
+  hash = Math.imul(hash, 0x85ebca6b) >>> 0
+  hash ^= hash >>> 13
+  return hash >>> 0
+}
+
+/**
+ * A count-min sketch with decay: bounded memory (`width * depth` numbers) estimates of
+ * how often each key was seen. Estimates never undercount, so a key it calls cold was
+ * really accessed at most that often (tiering errs on the side of keeping data hot).
+ *
+ * @example
+ * const sketch = new CountMinSketch({ width: 4096, depth: 4 })
+ * sketch.add('tasks/1'); sketch.estimate('tasks/1') // >= 1
+ */
+export class CountMinSketch {
+  readonly width: number
+  readonly depth: number
+  private readonly counts: Float64Array
+
+  constructor(args: { readonly width?: number; readonly depth?: number; readonly counts?: readonly number[] } = {}) {
+    this.width = args.width ?? 4096
+    this.depth = Math.min(args.depth ?? 4, SEEDS.length)
+    this.counts = new Float64Array(this.width * this.depth)
+    if (args.counts !== undefined && args.counts.length === this.counts.length) this.counts.set(args.counts)
+  }
+
+  /** Counts `key` `weight` times. */
+  add(key: string, weight = 1): void {
+    const width = this.width
+    for (let row = 0; row < this.depth; row += 1) this.counts[row * width + (hashString(key, SEEDS[row]!) % width)]! += weight
+  }
+
+  /** The (over-)estimated decayed count of `key`. */
+  estimate(key: string): number {
+    let smallest = Infinity
+    const width = this.width
+    for (let row = 0; row < this.depth; row += 1) smallest = Math.min(smallest, this.counts[row * width + (hashString(key, SEEDS[row]!) % width)]!)
+    return smallest
+  }
+
+  /** Multiplies every count by `factor` (0..1): older accesses weigh less. */
+  decay(factor: number): void {
+    for (let index = 0; index < this.counts.length; index += 1) this.counts[index] = this.counts[index]! * factor
+  }
+
+  toJSON(): CountMinSketchJson {
+    return { width: this.width, depth: this.depth, counts: Array.from(this.counts, (count) => Math.round(count * 1000) / 1000) }
+  }
+}

@@ -1,0 +1,228 @@
+import { CountMinSketch, type CountMinSketchJson } from './count-min-sketch.js'
+import { EMPTY_EWMA, type EwmaState, updateEwma } from './ewma.js'
+import type { Plan } from '../queries/plan/plan-node.js'
+import type { QueryShape } from './query-shape.js'
+
+/** Decayed access counts of one key prefix (first path segment, `tasks/`) of one keyspace. */
+export interface PrefixUsage {
+  readonly keyspace: string
+  readonly prefix: string
+  reads: number
+  /** Decayed puts seen on the commit stream. */
+  writes: number
+  scans: number
+  rowsScanned: number
+}
+
+/** What is known about one query shape. */
+export interface ShapeUsage {
+  readonly id: string
+  readonly shape: QueryShape
+  /** Decayed number of times it ran. */
+  count: number
+  latencyMs: EwmaState
+  /** Model cost per run (tokens, or money when the caller records money). */
+  modelCost: EwmaState
+  /** Records read per run. */
+  candidates: EwmaState
+  lastAt: number
+  /** The latest plan of this shape (to re-run when checking whether an index helped). */
+  plan?: Plan
+}
+
+/** Growth of one keyspace between two observations. */
+export interface KeyspaceGrowth {
+  readonly keyspace: string
+  keys: number
+  /** Keys added per hour, EWMA over observations. */
+  keysPerHour: EwmaState
+  observedAt: number
+}
+
+/** The JSON form persisted in `sys` under `autonomy/statistics`. */
+export interface UsageStatisticsJson {
+  readonly version: 1
+  readonly since: number
+  readonly decayedAt: number
+  readonly prefixes: readonly PrefixUsage[]
+  readonly keys: CountMinSketchJson
+  readonly shapes: readonly ShapeUsage[]
+  readonly growth: readonly KeyspaceGrowth[]
+  readonly spend: Readonly<Record<string, EwmaState>>
+}
+
+/** Options of {@link UsageStatistics}. */
+export interface UsageStatisticsOptions {
+  /** Accesses lose half their weight after this long (default one hour). */
+  readonly halfLifeMs?: number
+  /** Most prefixes and most query shapes kept (the least used go first; default 1,024 and 256). */
+  readonly maxPrefixes?: number
+  readonly maxShapes?: number
+  /** Sketch size (default 4,096 x 4 counters: 128 KiB). */
+  readonly sketchWidth?: number
+  /** Weight of the newest sample in the latency/cost EWMAs (default 0.1). */
+  readonly alpha?: number
+  /** The clock (tests pass their own). */
+  readonly now?: () => number
+}
+
+function prefixOf(key: unknown): string {
+  if (typeof key !== 'string') return ''
+  const slash = key.indexOf('/')
+  return slash < 0 ? '' : key.slice(0, slash + 1)
+}
+
+/**
+ * Usage statistics with bounded memory: decayed read and scan counts per key prefix, a
+ * count-min sketch of accesses per key (for tiering), and per query shape the count,
+ * latency, model cost and records read (EWMA mean and variance), plus growth per
+ * keyspace. Recording an access is a map lookup and a few multiplications; decay runs
+ * only in {@link UsageStatistics.decay} (called by the autonomy job).
+ *
+ * @example
+ * const statistics = new UsageStatistics()
+ * statistics.recordRead('default', 'tasks/1')
+ * statistics.keyHeat('default', 'tasks/1') // >= 1
+ */
+export class UsageStatistics {
+  readonly options: Required<Omit<UsageStatisticsOptions, 'now'>>
+  readonly now: () => number
+  since: number
+  decayedAt: number
+  private readonly prefixes = new Map<string, PrefixUsage>()
+  private keys: CountMinSketch
+  private readonly shapes = new Map<string, ShapeUsage>()
+  private readonly growth = new Map<string, KeyspaceGrowth>()
+  private readonly spend = new Map<string, EwmaState>()
+
+  constructor(options: UsageStatisticsOptions = {}, saved?: UsageStatisticsJson) {
+    this.options = { halfLifeMs: options.halfLifeMs ?? 3_600_000, maxPrefixes: options.maxPrefixes ?? 1024, maxShapes: options.maxShapes ?? 256, sketchWidth: options.sketchWidth ?? 4096, alpha: options.alpha ?? 0.1 }
+    this.now = options.now ?? Date.now
+    this.since = saved?.since ?? this.now()
+    this.decayedAt = saved?.decayedAt ?? this.since
+    this.keys = saved === undefined || saved.keys.width !== this.options.sketchWidth ? new CountMinSketch({ width: this.options.sketchWidth }) : new CountMinSketch(saved.keys)
+    for (const item of saved?.prefixes ?? []) this.prefixes.set(`${item.keyspace}\u0000${item.prefix}`, { ...item, writes: item.writes ?? 0 })
+    for (const item of saved?.shapes ?? []) this.shapes.set(item.id, { ...item })
+    for (const item of saved?.growth ?? []) this.growth.set(item.keyspace, { ...item })
+    for (const [name, state] of Object.entries(saved?.spend ?? {})) this.spend.set(name, state)
+  }
+
+  private prefixUsage(keyspace: string, prefix: string): PrefixUsage {
+    const id = `${keyspace}\u0000${prefix}`
+    let usage = this.prefixes.get(id)
+    if (usage === undefined) {
+      usage = { keyspace, prefix, reads: 0, writes: 0, scans: 0, rowsScanned: 0 }
+      this.prefixes.set(id, usage)
+    }
+    return usage
+  }
+
+  /** One point read of `key`. */
+  recordRead(keyspace: string, key: unknown): void {
+    this.prefixUsage(keyspace, prefixOf(key)).reads += 1
+    if (typeof key === 'string') this.keys.add(`${keyspace}\u0000${key}`, 1)
+  }
+
+  /** One write of `key` (writes keep data hot too), weighted by how recent it is. */
+  recordWrite(keyspace: string, key: unknown, weight: number): void {
+    this.prefixUsage(keyspace, prefixOf(key)).writes += weight
+    if (typeof key === 'string') this.keys.add(`${keyspace}\u0000${key}`, weight)
+  }
+
+  /** One range scan starting at `prefix` that returned `rows` entries. */
+  recordScan(keyspace: string, prefix: string, rows: number): void {
+    const usage = this.prefixUsage(keyspace, prefixOf(prefix))
+    usage.scans += 1
+    usage.rowsScanned += rows
+  }
+
+  /** One executed query: its shape, wall time, model cost and records read. */
+  recordQuery(args: { readonly shape: QueryShape; readonly milliseconds: number; readonly modelCost: number; readonly candidates: number; readonly plan?: Plan }): ShapeUsage {
+    let usage = this.shapes.get(args.shape.id)
+    if (usage === undefined) {
+      usage = { id: args.shape.id, shape: args.shape, count: 0, latencyMs: EMPTY_EWMA, modelCost: EMPTY_EWMA, candidates: EMPTY_EWMA, lastAt: 0 }
+      this.shapes.set(args.shape.id, usage)
+    }
+    const alpha = this.options.alpha
+    usage.count += 1
+    usage.latencyMs = updateEwma(usage.latencyMs, args.milliseconds, alpha)
+    usage.modelCost = updateEwma(usage.modelCost, args.modelCost, alpha)
+    usage.candidates = updateEwma(usage.candidates, args.candidates, alpha)
+    usage.lastAt = this.now()
+    if (args.plan !== undefined) usage.plan = args.plan
+    return usage
+  }
+
+  /** Model spend of one subject (`plugin:<name>`, `ask`), one sample per call or period. */
+  recordSpend(subject: string, cost: number): EwmaState {
+    const state = updateEwma(this.spend.get(subject) ?? EMPTY_EWMA, cost, this.options.alpha)
+    this.spend.set(subject, state)
+    return state
+  }
+
+  /** Records a keyspace's key count now; growth is the EWMA of keys added per hour. */
+  recordKeyCount(keyspace: string, keys: number): void {
+    const now = this.now()
+    const previous = this.growth.get(keyspace)
+    if (previous === undefined) {
+      this.growth.set(keyspace, { keyspace, keys, keysPerHour: EMPTY_EWMA, observedAt: now })
+      return
+    }
+    const hours = (now - previous.observedAt) / 3_600_000
+    if (hours <= 0) return
+    previous.keysPerHour = updateEwma(previous.keysPerHour, (keys - previous.keys) / hours, 0.3)
+    previous.keys = keys
+    previous.observedAt = now
+  }
+
+  /** The decayed access count of one key (an over-estimate, never an under-estimate). */
+  keyHeat(keyspace: string, key: string): number {
+    return this.keys.estimate(`${keyspace}\u0000${key}`)
+  }
+
+  /** Applies the half-life decay for the time since the last decay and trims to the size bounds. */
+  decay(): void {
+    const now = this.now()
+    const factor = Math.pow(0.5, Math.max(0, now - this.decayedAt) / this.options.halfLifeMs)
+    this.decayedAt = now
+    if (factor < 1) {
+      this.keys.decay(factor)
+      for (const usage of this.prefixes.values()) {
+        usage.reads *= factor
+        usage.writes *= factor
+        usage.scans *= factor
+        usage.rowsScanned *= factor
+      }
+      for (const usage of this.shapes.values()) usage.count *= factor
+    }
+    trim(this.prefixes, this.options.maxPrefixes, (usage) => usage.reads + usage.scans)
+    trim(this.shapes, this.options.maxShapes, (usage) => usage.count)
+  }
+
+  prefixList(): PrefixUsage[] {
+    return [...this.prefixes.values()].sort((left, right) => right.reads + right.scans - (left.reads + left.scans))
+  }
+
+  shapeList(): ShapeUsage[] {
+    return [...this.shapes.values()].sort((left, right) => right.count - left.count)
+  }
+
+  toJSON(): UsageStatisticsJson {
+    return {
+      version: 1,
+      since: this.since,
+      decayedAt: this.decayedAt,
+      prefixes: this.prefixList(),
+      keys: this.keys.toJSON(),
+      shapes: this.shapeList(),
+      growth: [...this.growth.values()],
+      spend: Object.fromEntries(this.spend),
+    }
+  }
+}
+
+function trim<T>(map: Map<string, T>, limit: number, weight: (item: T) => number): void {
+  if (map.size <= limit) return
+  const ordered = [...map.entries()].sort((left, right) => weight(left[1]) - weight(right[1]))
+  for (const [id] of ordered.slice(0, map.size - limit)) map.delete(id)
+}
