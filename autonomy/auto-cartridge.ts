@@ -102,15 +102,16 @@ async function measure(db: Database, cartridges: readonly Cartridge[], plans: re
  * or ran within `maxLatencyRatio` of the time; otherwise drops it. The action records
  * both measurements.
  */
-export async function buildAutoCartridge(args: { readonly db: Database; readonly proposal: CartridgeProposal; readonly plans: readonly Plan[]; readonly action: AutonomyAction; readonly policy: AutonomyPolicy; readonly baseCartridges?: readonly Cartridge[]; readonly runs?: number }): Promise<AutonomyAction> {
+export async function buildAutoCartridge(args: { readonly db: Database; /** Where the verification queries read (autonomy's resolving database); default `db`. */ readonly readDb?: Database; readonly proposal: CartridgeProposal; readonly plans: readonly Plan[]; readonly action: AutonomyAction; readonly policy: AutonomyPolicy; readonly baseCartridges?: readonly Cartridge[]; readonly runs?: number }): Promise<AutonomyAction> {
   const { db, proposal, action } = args
   const runs = args.runs ?? 3
   const base = args.baseCartridges ?? []
   const cartridge = autoCartridge(proposal)
-  const before = await measure(db, base, args.plans, runs)
+  const reader = args.readDb ?? db
+  const before = await measure(reader, base, args.plans, runs)
   const handle = await openCartridge({ db: hideAutonomyCommits(db), cartridge })
   await handle.catchUp()
-  const after = await measure(db, [...base, cartridge], args.plans, runs)
+  const after = await measure(reader, [...base, cartridge], args.plans, runs)
   const settings = args.policy.cartridges
   const helped = after.candidates <= before.candidates * settings.maxCandidateRatio || after.milliseconds <= before.milliseconds * settings.maxLatencyRatio
   Object.assign(action.numbers, { candidatesBefore: before.candidates, candidatesAfter: after.candidates, latencyBeforeMs: before.milliseconds, latencyAfterMs: after.milliseconds, verifiedPlans: args.plans.length })

@@ -56,7 +56,7 @@ export function planAutonomy(inputs: PlanInputs): { readonly plan: AutonomyPlan;
  * allowed) moves cold values and builds the proposed cartridge. Every action is recorded
  * in `sys` with its reason and numbers before and as it changes data.
  */
-export async function runAutonomy(args: PlanInputs & { readonly dryRun: boolean; readonly plansOf: (shapes: readonly string[]) => Plan[]; readonly baseCartridges: readonly Cartridge[] }): Promise<AutonomyRunReport> {
+export async function runAutonomy(args: PlanInputs & { readonly dryRun: boolean; readonly plansOf: (shapes: readonly string[]) => Plan[]; readonly baseCartridges: readonly Cartridge[]; readonly readDb: Database }): Promise<AutonomyRunReport> {
   const { db, policy, now } = args
   const { plan, tiering } = planAutonomy(args)
   const skipped: string[] = []
@@ -91,7 +91,7 @@ export async function runAutonomy(args: PlanInputs & { readonly dryRun: boolean;
       continue
     }
     const action: AutonomyAction = { id: newActionId('cartridge', now), kind: 'cartridge', status: 'running', reason: proposal.reason, numbers: { queries: proposal.queries, candidatesPerQuery: proposal.candidatesPerQuery, latencyMs: proposal.latencyMs }, details: {}, createdAt: now, txnIds: [] }
-    actions.push(await buildAutoCartridge({ db, proposal, plans, action, policy, baseCartridges: args.baseCartridges }))
+    actions.push(await buildAutoCartridge({ db, readDb: args.readDb, proposal, plans, action, policy, baseCartridges: args.baseCartridges }))
   }
   return { dryRun: false, plan, actions, skipped }
 }

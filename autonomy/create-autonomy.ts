@@ -159,14 +159,14 @@ export async function createAutonomy(args: CreateAutonomyArgs): Promise<Autonomy
       return found
     },
     plan() {
-      return planAutonomy({ db: quiet, statistics, policy, now: now() }).plan
+      return planAutonomy({ db: raw, statistics, policy, now: now() }).plan
     },
     async run(options = {}) {
       const work = (async () => {
         await observeCommits({ db: raw, statistics, counted: isCountedKeyspace, now: now() })
         for (const keyspace of raw.keyspaces()) if (isCountedKeyspace(keyspace)) statistics.recordKeyCount(keyspace, raw.stats().keyspaces[keyspace] ?? 0)
         await flush()
-        return runAutonomy({ db: quiet, statistics, policy, now: now(), dryRun: options.dryRun === true, plansOf, baseCartridges: args.cartridges ?? [] })
+        return runAutonomy({ db: raw, readDb: quiet, statistics, policy, now: now(), dryRun: options.dryRun === true, plansOf, baseCartridges: args.cartridges ?? [] })
       })()
       running = work
       try {

@@ -128,7 +128,7 @@ export function planTiering(args: { readonly db: Database; readonly statistics: 
  * segment's `sys` record and the action record commit together, so a crash keeps either
  * the values or the segment holding them. A value changed since planning stays put.
  */
-export async function moveColdValues(args: { readonly db: Database; readonly plan: TieringPlan; readonly action: AutonomyAction; readonly segmentKeys: number; readonly onSegment?: (moved: number) => void }): Promise<AutonomyAction> {
+export async function moveColdValues(args: { readonly db: Database; readonly plan: TieringPlan; readonly action: AutonomyAction; readonly segmentKeys: number; readonly onSegment?: (moved: number) => void | Promise<void> }): Promise<AutonomyAction> {
   const { db, plan, action } = args
   const segments = (action.details.segments as string[] | undefined) ?? []
   action.details.segments = segments
@@ -163,7 +163,7 @@ export async function moveColdValues(args: { readonly db: Database; readonly pla
       writeAction(transaction.keyspace(SYS_KEYSPACE), action)
     }, { origin: AUTONOMY_ORIGIN })
     if (moved > 0) action.txnIds.push(result.txnId)
-    args.onSegment?.(moved)
+    await args.onSegment?.(moved)
   }
   return action
 }
