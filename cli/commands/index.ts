@@ -1,5 +1,6 @@
 import type { CommandDefinition } from '../command.js'
 import { ASK_COMMANDS } from './ask.js'
+import { AUTONOMY_COMMANDS } from './autonomy.js'
 import { AUDIT_COMMANDS } from './audit.js'
 import { CARTRIDGES_COMMANDS } from './cartridges.js'
 import { DEMO_COMMANDS } from './demo.js'
@@ -33,6 +34,7 @@ export const ALL_COMMANDS: readonly CommandDefinition[] = [
   ...LLM_COMMANDS,
   ...AUDIT_COMMANDS,
   ...ASK_COMMANDS,
+  ...AUTONOMY_COMMANDS,
   ...SERVE_COMMANDS,
   ...TOKENS_COMMANDS,
   ...DEMO_COMMANDS,
