@@ -10,6 +10,8 @@ export const autonomyPolicySchema = z
     enabled: z.boolean().default(true),
     /** UTC hours in which jobs may act, `[from, to)`; from > to wraps midnight (default all day). */
     allowedHours: z.object({ from: hour, to: hour }).strict().default({ from: 0, to: 0 }),
+    /** Reads and writes lose half their weight in the statistics after this long (default one hour). */
+    halfLifeMs: z.number().int().min(1).default(3_600_000),
     /** How often the scheduled job runs (default 10 minutes). */
     everyMs: z.number().int().min(10).default(600_000),
     tiering: z

@@ -85,7 +85,7 @@ export async function createAutonomy(args: CreateAutonomyArgs): Promise<Autonomy
   const onError = args.onError ?? ((error: unknown) => process.stderr.write(`livingdb autonomy: ${(error as Error).message}\n`))
   const stored = raw.read((snapshot) => ({ policy: snapshot.keyspace(SYS_KEYSPACE).get(AUTONOMY_KEYS.policy), statistics: snapshot.keyspace(SYS_KEYSPACE).get(AUTONOMY_KEYS.statistics) }))
   let policy = parseAutonomyPolicy({ ...((stored.policy as object | undefined) ?? {}), ...(args.policy ?? {}) })
-  const statistics = new UsageStatistics({ now, ...args.statistics }, stored.statistics as unknown as UsageStatisticsJson | undefined)
+  const statistics = new UsageStatistics({ now, halfLifeMs: policy.halfLifeMs, ...args.statistics }, stored.statistics as unknown as UsageStatisticsJson | undefined)
   const segments = new SegmentCache()
   const pendingAlerts: RegressionAlert[] = []
   const pendingPromotions = new Map<string, { keyspace: string; key: string }>()

@@ -13,7 +13,7 @@ async function seedDatabase(): Promise<void> {
     for (let index = 0; index < 60; index += 1) transaction.put(`notes/${String(index).padStart(3, '0')}`, { text: `the ferry to oslo leaves at dawn, note ${index} `.repeat(8) })
   })
   const handle = await createAutonomy({ db })
-  await handle.setPolicy({ tiering: { minObservedMs: 0, minRunBytes: 0, minValueBytes: 64 } })
+  await handle.setPolicy({ halfLifeMs: 1, tiering: { minObservedMs: 0, minRunBytes: 0, minValueBytes: 64 } })
   await handle.flush()
   await db.close()
 }
