@@ -8,6 +8,9 @@ import { scanTermSearch } from './scan-term-search.js'
 import { relationshipHits, searchCartridgeHits, type CartridgeHit } from './cartridge-adapters.js'
 import type { Cartridge } from '../../cartridges/spec/index.js'
 
+/** A prefixed full-text search first asks for this many times its limit over every record, then keeps the prefix. */
+const PREFIX_OVERFETCH = 4
+
 /** Reads the named keys (missing keys are skipped). */
 export function executeGet(context: ExecutionContext, node: GetNode): Candidate[] {
   const reader = context.snapshot.keyspace(node.keyspace)
@@ -57,7 +60,13 @@ export function executeTopicSearch(context: ExecutionContext, node: TopicSearchN
     context.warn('QUERY_FALLBACK', 'No topics cartridge is attached: full-text search scanned the records instead (slower, and bounded by budget.candidates). Attach createTopicsCartridge() for BM25.')
     return { candidates: scanTermSearch(context, { keyspace: 'default', query: node.query, prefix: node.prefix, limit: node.limit }), servedBy: 'scan' }
   }
-  const hits = context.query(topics, 'search', { query: node.query, limit: node.limit, ...(node.prefix === undefined ? {} : { prefix: node.prefix }) }) as CartridgeHit[]
+  let hits = context.query(topics, 'search', { query: node.query, limit: node.prefix === undefined ? node.limit : node.limit * PREFIX_OVERFETCH }) as CartridgeHit[]
+  if (node.prefix !== undefined) {
+    // The best hits overall, kept under the prefix, are usually enough and cheaper than a prefix search (which ranks every matching record).
+    const full = hits.length === node.limit * PREFIX_OVERFETCH
+    hits = hits.filter((hit) => hit.key.startsWith(node.prefix!)).slice(0, node.limit)
+    if (hits.length < node.limit && full) hits = context.query(topics, 'search', { query: node.query, limit: node.limit, prefix: node.prefix }) as CartridgeHit[]
+  }
   return { candidates: fromHits(hits, context.sourceKeyspace(topics), `topicSearch:${topics.name}`), servedBy: topics.name }
 }
 
@@ -79,7 +88,6 @@ export function executeVectorSearch(context: ExecutionContext, node: VectorSearc
  * and following the key references that point at them.
  */
 export function executeEntityLookup(context: ExecutionContext, node: EntityLookupNode, cacheOwner: object): { candidates: Candidate[]; servedBy: string } {
-  const entities = context.cartridge('entities', node.cartridge)
   const found = new Map<string, Candidate>()
   const add = (item: Candidate): void => {
     const id = candidateId(item)
@@ -90,24 +98,30 @@ export function executeEntityLookup(context: ExecutionContext, node: EntityLooku
   const table = nameTable({ snapshot: context.snapshot, catalog: context.catalog, cacheOwner, spend: () => context.spend() })
   const resolved = resolveName(table, node.name, { ...(node.entityPrefix === undefined ? {} : { prefix: node.entityPrefix }) })
   let servedBy = 'names+references'
-  if (entities !== undefined) {
-    // A name the records already resolve needs no fuzzy search in the entities cartridge (the slow part of its lookup).
-    const hits = searchCartridgeHits(context, entities, 'entities', { text: node.name, limit: node.limit, fuzzy: resolved.length === 0 })
-    if (hits !== undefined) {
-      for (const item of fromHits(hits, resultKeyspace(context, entities), `entityLookup:${entities.name}`)) add(item)
-      servedBy = entities.name
-    }
-  }
-  const graph = context.cartridge('relationships')
-  const related = graph === undefined ? undefined : relationshipHits(context, graph, { text: node.name, limit: node.limit, fuzzy: resolved.length === 0 })
-  if (related !== undefined) {
-    for (const item of fromHits(related, resultKeyspace(context, graph!), `entityLookup:${graph!.name}`)) add(item)
-    servedBy = servedBy === 'names+references' ? graph!.name : `${servedBy}+${graph!.name}`
-  }
+  let referenced = 0
   for (const { record, score } of resolved) {
     add(candidate({ keyspace: record.keyspace, key: record.key, score: 2 * score, source: 'entityLookup:name' }))
     for (const reference of incomingReferences(context, record.keyspace, record.key, cacheOwner, node.limit)) {
+      referenced++
       add(candidate({ keyspace: record.keyspace, key: reference.from, score: score * (reference.field === 'mentions' ? 0.8 : 1), source: `entityLookup:${reference.field}` }))
+    }
+  }
+  // Records that reference the entity by key already fill the step: the text mentions the entity cartridges add would not fit.
+  if (resolved.length === 0 || referenced < node.limit) {
+    const entities = context.cartridge('entities', node.cartridge)
+    if (entities !== undefined) {
+      // A name the records already resolve needs no fuzzy search in the entities cartridge (the slow part of its lookup).
+      const hits = searchCartridgeHits(context, entities, 'entities', { text: node.name, limit: node.limit, fuzzy: resolved.length === 0 })
+      if (hits !== undefined) {
+        for (const item of fromHits(hits, resultKeyspace(context, entities), `entityLookup:${entities.name}`)) add(item)
+        servedBy = entities.name
+      }
+    }
+    const graph = context.cartridge('relationships')
+    const related = graph === undefined ? undefined : relationshipHits(context, graph, { text: node.name, limit: node.limit, fuzzy: resolved.length === 0 })
+    if (related !== undefined) {
+      for (const item of fromHits(related, resultKeyspace(context, graph!), `entityLookup:${graph!.name}`)) add(item)
+      servedBy = servedBy === 'names+references' ? graph!.name : `${servedBy}+${graph!.name}`
     }
   }
   if (resolved.length === 0 && found.size === 0) context.warn('QUERY_ENTITY_UNRESOLVED', `No record is named "${node.name}": the entity lookup found nothing. Check the spelling, or ask by topic instead.`)

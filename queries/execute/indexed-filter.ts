@@ -26,8 +26,8 @@ function recordsScanned(context: ExecutionContext, scan: ScanNode): number {
   return space.prefixes.filter((entry) => entry.prefix !== '' && (scan.prefix!.startsWith(entry.prefix) || entry.prefix.startsWith(scan.prefix!))).reduce((sum, entry) => sum + entry.count, 0)
 }
 
-/** Intersect another value's keys only when it holds at most this many times the keys kept so far. */
-const MAX_INTERSECT_RATIO = 10
+/** Intersect another value's keys only when it holds at most this many times the keys kept so far (reading a record costs a few index entries). */
+const MAX_INTERSECT_RATIO = 3
 
 function intersect(left: readonly string[], right: readonly string[]): string[] {
   const wanted = new Set(right)
