@@ -57,7 +57,7 @@ describe('createAutonomy', () => {
     await db.write((transaction) => {
       for (let index = 0; index < 20; index += 1) transaction.put(`notes/${index}`, { text: `note ${index}` })
     })
-    const autonomy = await createAutonomy({ db })
+    const autonomy = await createAutonomy({ db, statistics: { sampleEvery: 1 } })
     for (let index = 0; index < 5; index += 1) autonomy.db.get('notes/3')
     expect([...autonomy.db.scan({ prefix: 'notes/' })]).toHaveLength(20)
     autonomy.db.read((snapshot) => snapshot.keyspace('sys').get('autonomy/policy'))

@@ -19,7 +19,7 @@ async function setUp(): Promise<{ db: Database; autonomy: Autonomy; clock: { now
   opened.push(db)
   const clock = { now: Date.now() }
   const dataset = await writeHotColdDataset({ db, hot: 60, cold: 240, bytes: 400 })
-  const autonomy = await createAutonomy({ db, policy, statistics: { halfLifeMs: 1_000 }, now: () => clock.now })
+  const autonomy = await createAutonomy({ db, policy, statistics: { halfLifeMs: 1_000, sampleEvery: 1 }, now: () => clock.now })
   clock.now += 30_000
   await autonomy.run({ dryRun: true })
   for (let round = 0; round < 8; round += 1) for (const key of dataset.hotKeys) autonomy.db.get(key)

@@ -150,9 +150,14 @@ export async function moveColdValues(args: { readonly db: Database; readonly pla
       }
       if (entries.length === 0) return
       const encoded = encodeSegment(entries)
+      const rawBytes = sources.reduce((sum, source) => sum + source.bytes, 0)
+      if (encoded.length > rawBytes * MAX_KEPT_RATIO) {
+        action.numbers.incompressibleKeys = (action.numbers.incompressibleKeys ?? 0) + sources.length
+        return
+      }
       transaction.keyspace(ARCHIVE_KEYSPACE).put(segmentKey(segment), encoded)
       sources.forEach((source, index) => transaction.keyspace(source.keyspace).put(source.key, archiveReference(segment, index, source.bytes) as never))
-      const bytes = sources.reduce((sum, source) => sum + source.bytes, 0)
+      const bytes = rawBytes
       const record: SegmentRecord = { action: action.id, keys: sources.length, live: sources.length, bytes, compressedBytes: encoded.length }
       transaction.keyspace(SYS_KEYSPACE).put(`${AUTONOMY_KEYS.segments}${segment}`, record as never)
       segments.push(segment)
@@ -167,6 +172,9 @@ export async function moveColdValues(args: { readonly db: Database; readonly pla
   }
   return action
 }
+
+/** A segment is written only when it saves at least 10% (random bytes, already-compressed data stay in the tree). */
+const MAX_KEPT_RATIO = 0.9
 
 /** Segments hold at most this many value bytes before compression (values are at most 16 MiB each). */
 const MAX_SEGMENT_BYTES = 4 * 1024 * 1024

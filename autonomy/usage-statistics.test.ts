@@ -9,7 +9,7 @@ const plan = (value: string): Plan => ({ version: 1, root: { kind: 'limit', coun
 describe('usage statistics', () => {
   it('counts reads per prefix and per key, decays them by the half-life, and survives JSON', () => {
     let clock = 1_000_000
-    const statistics = new UsageStatistics({ halfLifeMs: 1_000, now: () => clock })
+    const statistics = new UsageStatistics({ halfLifeMs: 1_000, sampleEvery: 1, now: () => clock })
     for (let index = 0; index < 8; index += 1) statistics.recordRead('default', 'tasks/1')
     statistics.recordRead('default', 'notes/1')
     statistics.recordScan('default', 'tasks/', 40)
@@ -38,7 +38,7 @@ describe('usage statistics', () => {
   })
 
   it('keeps memory bounded: prefixes and shapes are trimmed to their limits', () => {
-    const statistics = new UsageStatistics({ maxPrefixes: 10, maxShapes: 3 })
+    const statistics = new UsageStatistics({ maxPrefixes: 10, maxShapes: 3, sampleEvery: 1 })
     for (let index = 0; index < 100; index += 1) statistics.recordRead('default', `p${index}/x`)
     for (let index = 0; index < 5; index += 1) statistics.recordRead('default', 'p7/x')
     for (let index = 0; index < 10; index += 1) statistics.recordQuery({ shape: { id: `s${index}`, kinds: [], scans: [], filteredFields: [], textSearches: [] }, milliseconds: 1, modelCost: 0, candidates: 0 })
@@ -46,6 +46,15 @@ describe('usage statistics', () => {
     expect(statistics.prefixList()).toHaveLength(10)
     expect(statistics.prefixList()[0]!.prefix).toBe('p7/')
     expect(statistics.shapeList()).toHaveLength(3)
+  })
+
+  it('samples point reads without bias: the weights add up to the reads', () => {
+    const statistics = new UsageStatistics({ sampleEvery: 16 })
+    for (let index = 0; index < 16_000; index += 1) statistics.recordRead('default', `hot/${index % 10}`)
+    const reads = statistics.prefixList()[0]!.reads
+    expect(reads).toBeGreaterThan(15_000)
+    expect(reads).toBeLessThanOrEqual(16_000)
+    for (let index = 0; index < 10; index += 1) expect(statistics.keyHeat('default', `hot/${index}`)).toBeGreaterThan(1_000)
   })
 
   it('never undercounts in the sketch', () => {

@@ -60,6 +60,12 @@ export interface UsageStatisticsOptions {
   readonly maxShapes?: number
   /** Sketch size (default 4,096 x 4 counters: 128 KiB). */
   readonly sketchWidth?: number
+  /**
+   * Point reads are sampled: about one in `sampleEvery` is recorded, weighted by the reads
+   * it stands for (default 16; 1 records every read). Keeps counting under ~2% of a get.
+   * A rarely read key may go unseen and be tiered; its next read promotes it back.
+   */
+  readonly sampleEvery?: number
   /** Weight of the newest sample in the latency/cost EWMAs (default 0.1). */
   readonly alpha?: number
   /** The clock (tests pass their own). */
@@ -94,9 +100,13 @@ export class UsageStatistics {
   private readonly shapes = new Map<string, ShapeUsage>()
   private readonly growth = new Map<string, KeyspaceGrowth>()
   private readonly spend = new Map<string, EwmaState>()
+  /** Reads left until the next sampled one, and the reads the next sample stands for. */
+  private countdown = 1
+  private interval = 1
+  private randomState = 0x9e3779b9
 
   constructor(options: UsageStatisticsOptions = {}, saved?: UsageStatisticsJson) {
-    this.options = { halfLifeMs: options.halfLifeMs ?? 3_600_000, maxPrefixes: options.maxPrefixes ?? 1024, maxShapes: options.maxShapes ?? 256, sketchWidth: options.sketchWidth ?? 4096, alpha: options.alpha ?? 0.1 }
+    this.options = { sampleEvery: Math.max(1, Math.floor(options.sampleEvery ?? 16)), halfLifeMs: options.halfLifeMs ?? 3_600_000, maxPrefixes: options.maxPrefixes ?? 1024, maxShapes: options.maxShapes ?? 256, sketchWidth: options.sketchWidth ?? 4096, alpha: options.alpha ?? 0.1 }
     this.now = options.now ?? Date.now
     this.since = saved?.since ?? this.now()
     this.decayedAt = saved?.decayedAt ?? this.since
@@ -117,10 +127,22 @@ export class UsageStatistics {
     return usage
   }
 
-  /** One point read of `key`. */
+  /** One point read of `key` (sampled: see `sampleEvery`). */
   recordRead(keyspace: string, key: unknown): void {
-    this.prefixUsage(keyspace, prefixOf(key)).reads += 1
-    if (typeof key === 'string') this.keys.add(`${keyspace}\u0000${key}`, 1)
+    if (--this.countdown > 0) return
+    const weight = this.interval
+    const every = this.options.sampleEvery
+    if (every > 1) {
+      let state = this.randomState
+      state ^= state << 13
+      state ^= state >>> 17
+      state ^= state << 5
+      this.randomState = state >>> 0
+      this.interval = 1 + (this.randomState % (2 * every - 1))
+    }
+    this.countdown = this.interval
+    this.prefixUsage(keyspace, prefixOf(key)).reads += weight
+    if (typeof key === 'string') this.keys.add(`${keyspace}\u0000${key}`, weight)
   }
 
   /** One write of `key` (writes keep data hot too), weighted by how recent it is. */
