@@ -35,7 +35,8 @@ export interface CreateAutonomyArgs {
 /** What `livingdb autonomy status` shows. */
 export interface AutonomyStatus {
   readonly policy: AutonomyPolicy
-  readonly statistics: UsageStatisticsJson
+  /** The statistics without the key sketch's counters. */
+  readonly statistics: Omit<UsageStatisticsJson, 'keys'> & { readonly keys: { readonly width: number; readonly depth: number } }
   readonly actions: readonly AutonomyAction[]
   readonly alerts: readonly RegressionAlert[]
   readonly cartridges: readonly string[]
@@ -95,10 +96,20 @@ export async function createAutonomy(args: CreateAutonomyArgs): Promise<Autonomy
     pendingPromotions.clear()
     return raw.write((transaction) => void promoteInTransaction(transaction, keys), { origin: AUTONOMY_ORIGIN }).then(() => undefined)
   }
+  const schedulePromotion = (): void => {
+    if (promotion !== undefined) return
+    promotion = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(promote)
+      .catch(onError)
+      .finally(() => {
+        promotion = undefined
+        if (pendingPromotions.size > 0) schedulePromotion()
+      })
+  }
   const onColdRead = (keyspace: string, key: string): void => {
     if (!policy.enabled || !policy.tiering.promoteOnRead) return
     pendingPromotions.set(`${keyspace}\u0000${key}`, { keyspace, key })
-    promotion ??= new Promise<void>((resolve) => setImmediate(resolve)).then(promote).catch(onError).finally(() => (promotion = undefined))
+    schedulePromotion()
   }
   const db = autonomyDatabase(raw, { statistics, segments, onColdRead })
   const quiet = autonomyDatabase(raw, { segments })
@@ -109,7 +120,10 @@ export async function createAutonomy(args: CreateAutonomyArgs): Promise<Autonomy
   const appliedCartridges = (): Cartridge[] =>
     raw.read((snapshot) => listActions(snapshot.keyspace(SYS_KEYSPACE))).filter((action) => action.kind === 'cartridge' && action.status === 'applied').map((action) => autoCartridge(action.details as never))
   const flush = async (): Promise<void> => {
-    while (promotion !== undefined) await promotion
+    while (promotion !== undefined || pendingPromotions.size > 0) {
+      schedulePromotion()
+      await promotion
+    }
     statistics.decay()
     const alerts = pendingAlerts.splice(0)
     await raw.write((transaction) => {
@@ -190,7 +204,8 @@ export async function createAutonomy(args: CreateAutonomyArgs): Promise<Autonomy
       return raw.read((snapshot) => {
         const sys = snapshot.keyspace(SYS_KEYSPACE)
         const alerts = [...sys.scan({ prefix: AUTONOMY_KEYS.alerts })].map((entry) => entry.value as unknown as RegressionAlert)
-        return { policy, statistics: statistics.toJSON(), actions: listActions(sys), alerts: [...alerts, ...pendingAlerts].sort((left, right) => right.at - left.at), cartridges: appliedCartridges().map((cartridge) => cartridge.name) }
+        const { keys, ...rest } = statistics.toJSON()
+        return { policy, statistics: { ...rest, keys: { width: keys.width, depth: keys.depth } }, actions: listActions(sys), alerts: [...alerts, ...pendingAlerts].sort((left, right) => right.at - left.at), cartridges: appliedCartridges().map((cartridge) => cartridge.name) }
       })
     },
     cartridges: appliedCartridges,
