@@ -5,16 +5,25 @@ export interface CountMinSketchJson {
   readonly counts: readonly number[]
 }
 
-const SEEDS = [0x811c9dc5, 0x01000193, 0x9e3779b1, 0x85ebca6b, 0xc2b2ae35, 0x27d4eb2f]
+const SEEDS = [0x811c9dc5]
+const MAX_DEPTH = 8
 
+/** An independent second hash (murmur3's finalizer: every bit of `first` reaches the low bits), odd. */
+function secondHash(first: number): number {
+  let hash = first ^ (first >>> 16)
+  hash = Math.imul(hash, 0x7feb352d)
+  hash ^= hash >>> 15
+  hash = Math.imul(hash, 0x846ca68b)
+  hash ^= hash >>> 16
+  return (hash >>> 0) | 1
+}
+
+/** FNV-1a with a final mix; rows use double hashing (`first + row * second`), one pass per key. */
 function hashString(text: string, seed: number): number {
   let hash = seed >>> 0
-  for (let index = 0; index < text.length; index += 1) {
-    hash ^= text.charCodeAt(index)
-    hash = Math.imul(hash, 0x01000193) >>> 0
-  }
+  for (let index = 0; index < text.length; index += 1) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193)
   hash ^= hash >>> 16
-  hash = Math.imul(hash, 0x85ebca6b) >>> 0
+  hash = Math.imul(hash, 0x85ebca6b)
   hash ^= hash >>> 13
   return hash >>> 0
 }
@@ -35,22 +44,26 @@ export class CountMinSketch {
 
   constructor(args: { readonly width?: number; readonly depth?: number; readonly counts?: readonly number[] } = {}) {
     this.width = args.width ?? 4096
-    this.depth = Math.min(args.depth ?? 4, SEEDS.length)
+    this.depth = Math.min(args.depth ?? 4, MAX_DEPTH)
     this.counts = new Float64Array(this.width * this.depth)
     if (args.counts !== undefined && args.counts.length === this.counts.length) this.counts.set(args.counts)
   }
 
-  /** Counts `key` `weight` times. */
-  add(key: string, weight = 1): void {
+  /** Counts `key` (optionally qualified by `scope`, e.g. a keyspace) `weight` times. */
+  add(key: string, weight = 1, scope = ''): void {
+    const first = hashString(key, hashString(scope, SEEDS[0]!))
+    const second = secondHash(first)
     const width = this.width
-    for (let row = 0; row < this.depth; row += 1) this.counts[row * width + (hashString(key, SEEDS[row]!) % width)]! += weight
+    for (let row = 0; row < this.depth; row += 1) this.counts[row * width + ((first + Math.imul(row, second)) >>> 0) % width]! += weight
   }
 
   /** The (over-)estimated decayed count of `key`. */
-  estimate(key: string): number {
+  estimate(key: string, scope = ''): number {
+    const first = hashString(key, hashString(scope, SEEDS[0]!))
+    const second = secondHash(first)
     let smallest = Infinity
     const width = this.width
-    for (let row = 0; row < this.depth; row += 1) smallest = Math.min(smallest, this.counts[row * width + (hashString(key, SEEDS[row]!) % width)]!)
+    for (let row = 0; row < this.depth; row += 1) smallest = Math.min(smallest, this.counts[row * width + ((first + Math.imul(row, second)) >>> 0) % width]!)
     return smallest
   }
 

@@ -26,7 +26,7 @@ describe('usage statistics', () => {
   })
 
   it('groups queries by shape (values left out) with latency and cost EWMAs', () => {
-    const statistics = new UsageStatistics()
+    const statistics = new UsageStatistics({ now: () => 5_000 })
     expect(shapeOfPlan(plan('open')).id).toBe(shapeOfPlan(plan('done')).id)
     expect(shapeOfPlan(plan('open')).filteredFields).toEqual([{ keyspace: 'default', prefix: 'tasks/', field: 'status' }])
     statistics.recordQuery({ shape: shapeOfPlan(plan('open')), milliseconds: 10, modelCost: 0, candidates: 500 })

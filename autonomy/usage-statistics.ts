@@ -96,6 +96,8 @@ export class UsageStatistics {
   since: number
   decayedAt: number
   private readonly prefixes = new Map<string, PrefixUsage>()
+  /** The same usage objects by keyspace, then prefix (no string building on the read path). */
+  private readonly prefixesByKeyspace = new Map<string, Map<string, PrefixUsage>>()
   private keys: CountMinSketch
   private readonly shapes = new Map<string, ShapeUsage>()
   private readonly growth = new Map<string, KeyspaceGrowth>()
@@ -111,18 +113,20 @@ export class UsageStatistics {
     this.since = saved?.since ?? this.now()
     this.decayedAt = saved?.decayedAt ?? this.since
     this.keys = saved === undefined || saved.keys.width !== this.options.sketchWidth ? new CountMinSketch({ width: this.options.sketchWidth }) : new CountMinSketch(saved.keys)
-    for (const item of saved?.prefixes ?? []) this.prefixes.set(`${item.keyspace}\u0000${item.prefix}`, { ...item, writes: item.writes ?? 0 })
+    for (const item of saved?.prefixes ?? []) Object.assign(this.prefixUsage(item.keyspace, item.prefix), { ...item, writes: item.writes ?? 0 })
     for (const item of saved?.shapes ?? []) this.shapes.set(item.id, { ...item })
     for (const item of saved?.growth ?? []) this.growth.set(item.keyspace, { ...item })
     for (const [name, state] of Object.entries(saved?.spend ?? {})) this.spend.set(name, state)
   }
 
   private prefixUsage(keyspace: string, prefix: string): PrefixUsage {
-    const id = `${keyspace}\u0000${prefix}`
-    let usage = this.prefixes.get(id)
+    let byPrefix = this.prefixesByKeyspace.get(keyspace)
+    if (byPrefix === undefined) this.prefixesByKeyspace.set(keyspace, (byPrefix = new Map()))
+    let usage = byPrefix.get(prefix)
     if (usage === undefined) {
       usage = { keyspace, prefix, reads: 0, writes: 0, scans: 0, rowsScanned: 0 }
-      this.prefixes.set(id, usage)
+      byPrefix.set(prefix, usage)
+      this.prefixes.set(`${keyspace}\u0000${prefix}`, usage)
     }
     return usage
   }
@@ -141,21 +145,24 @@ export class UsageStatistics {
       this.interval = 1 + (this.randomState % (2 * every - 1))
     }
     this.countdown = this.interval
-    this.prefixUsage(keyspace, prefixOf(key)).reads += weight
-    if (typeof key === 'string') this.keys.add(`${keyspace}\u0000${key}`, weight)
+    const scaled = weight * this.scale()
+    this.prefixUsage(keyspace, prefixOf(key)).reads += scaled
+    if (typeof key === 'string') this.keys.add(key, scaled, keyspace)
   }
 
   /** One write of `key` (writes keep data hot too), weighted by how recent it is. */
   recordWrite(keyspace: string, key: unknown, weight: number): void {
-    this.prefixUsage(keyspace, prefixOf(key)).writes += weight
-    if (typeof key === 'string') this.keys.add(`${keyspace}\u0000${key}`, weight)
+    const scaled = weight * this.scale()
+    this.prefixUsage(keyspace, prefixOf(key)).writes += scaled
+    if (typeof key === 'string') this.keys.add(key, scaled, keyspace)
   }
 
   /** One range scan starting at `prefix` that returned `rows` entries. */
   recordScan(keyspace: string, prefix: string, rows: number): void {
     const usage = this.prefixUsage(keyspace, prefixOf(prefix))
-    usage.scans += 1
-    usage.rowsScanned += rows
+    const scale = this.scale()
+    usage.scans += scale
+    usage.rowsScanned += rows * scale
   }
 
   /** One executed query: its shape, wall time, model cost and records read. */
@@ -166,7 +173,7 @@ export class UsageStatistics {
       this.shapes.set(args.shape.id, usage)
     }
     const alpha = this.options.alpha
-    usage.count += 1
+    usage.count += this.scale()
     usage.latencyMs = updateEwma(usage.latencyMs, args.milliseconds, alpha)
     usage.modelCost = updateEwma(usage.modelCost, args.modelCost, alpha)
     usage.candidates = updateEwma(usage.candidates, args.candidates, alpha)
@@ -199,7 +206,19 @@ export class UsageStatistics {
 
   /** The decayed access count of one key (an over-estimate, never an under-estimate). */
   keyHeat(keyspace: string, key: string): number {
-    return this.keys.estimate(`${keyspace}\u0000${key}`)
+    return this.keys.estimate(key, keyspace) / this.scale()
+  }
+
+  /**
+   * Forward decay: counts are kept relative to the last decay (`decayedAt`); a new access
+   * weighs `2^(age since then / half-life)`, so old and new accesses compare correctly
+   * whenever decay runs. Only sampled reads, scans, writes and queries pay for the clock.
+   */
+  private scale(): number {
+    const exponent = (this.now() - this.decayedAt) / this.options.halfLifeMs
+    if (exponent <= 32) return Math.pow(2, exponent)
+    this.decay()
+    return Math.pow(2, (this.now() - this.decayedAt) / this.options.halfLifeMs)
   }
 
   /** Applies the half-life decay for the time since the last decay and trims to the size bounds. */
@@ -217,15 +236,26 @@ export class UsageStatistics {
       }
       for (const usage of this.shapes.values()) usage.count *= factor
     }
-    trim(this.prefixes, this.options.maxPrefixes, (usage) => usage.reads + usage.scans)
+    if (trim(this.prefixes, this.options.maxPrefixes, (usage) => usage.reads + usage.scans)) {
+      this.prefixesByKeyspace.clear()
+      for (const usage of this.prefixes.values()) {
+        let byPrefix = this.prefixesByKeyspace.get(usage.keyspace)
+        if (byPrefix === undefined) this.prefixesByKeyspace.set(usage.keyspace, (byPrefix = new Map()))
+        byPrefix.set(usage.prefix, usage)
+      }
+    }
     trim(this.shapes, this.options.maxShapes, (usage) => usage.count)
   }
 
+  /** Usage per prefix, decayed to now, busiest first. */
   prefixList(): PrefixUsage[] {
+    this.decay()
     return [...this.prefixes.values()].sort((left, right) => right.reads + right.scans - (left.reads + left.scans))
   }
 
+  /** Usage per query shape, decayed to now, most frequent first. */
   shapeList(): ShapeUsage[] {
+    this.decay()
     return [...this.shapes.values()].sort((left, right) => right.count - left.count)
   }
 
@@ -243,8 +273,10 @@ export class UsageStatistics {
   }
 }
 
-function trim<T>(map: Map<string, T>, limit: number, weight: (item: T) => number): void {
-  if (map.size <= limit) return
+/** Drops the lightest entries beyond `limit`; true when it dropped any. */
+function trim<T>(map: Map<string, T>, limit: number, weight: (item: T) => number): boolean {
+  if (map.size <= limit) return false
   const ordered = [...map.entries()].sort((left, right) => weight(left[1]) - weight(right[1]))
   for (const [id] of ordered.slice(0, map.size - limit)) map.delete(id)
+  return true
 }

@@ -43,6 +43,8 @@ describe('wiring autonomy into open()', () => {
     const result = await ask({ db: view, cartridges: [fields], guards: [], question: 'open tasks', options: { plan: openTasks, limit: 100 } })
     expect(result.results.map((item) => item.key)).toEqual(openKeys)
     expect(result.results[0]!.value).toMatchObject({ status: 'open' })
+    await autonomy.flush()
+    expect(isArchiveReference(db.get(openKeys[0]!))).toBe(false)
     await cartridges.close()
   })
 })
