@@ -25,6 +25,19 @@ describe('usage statistics', () => {
     expect(restored.keyHeat('default', 'tasks/1')).toBeCloseTo(2, 2)
   })
 
+  it('counts reads made after a long idle gap at full weight (forward decay)', () => {
+    let clock = 0
+    const statistics = new UsageStatistics({ halfLifeMs: 1_000, sampleEvery: 1, now: () => clock })
+    clock = 60_000
+    for (let index = 0; index < 5; index += 1) statistics.recordRead('default', 'tasks/1')
+    statistics.decay()
+    expect(statistics.keyHeat('default', 'tasks/1')).toBeCloseTo(5, 5)
+    clock += 1_000
+    expect(statistics.keyHeat('default', 'tasks/1')).toBeCloseTo(2.5, 5)
+    clock += 200_000
+    expect(Number.isFinite(statistics.keyHeat('default', 'tasks/1'))).toBe(true)
+  })
+
   it('groups queries by shape (values left out) with latency and cost EWMAs', () => {
     const statistics = new UsageStatistics({ now: () => 5_000 })
     expect(shapeOfPlan(plan('open')).id).toBe(shapeOfPlan(plan('done')).id)
