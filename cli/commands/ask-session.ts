@@ -1,6 +1,5 @@
 import {
   attachCartridges,
-  BUILTIN_CARTRIDGE_FACTORIES,
   cartridgeFromRecipe,
   createEntitiesCartridge,
   createHistoryCartridge,
@@ -13,10 +12,11 @@ import {
   type AttachedCartridges,
   type Cartridge,
 } from '../../cartridges/index.js'
+import { CARTRIDGE_FACTORIES } from '../cartridge-factories.js'
 import { open, type DurabilityMode, type LivingDatabase } from '../../index.js'
 import { createDefaultGuards, languageModelIdFromEnv, openFileStores, resolveLanguageModel, wrapModel, type FileGuardStores, type LanguageModelV1, type ModelMiddleware } from '../../llm/index.js'
 import { createLlmModelAccess, type PluginRegistration } from '../../plugins/host/index.js'
-import { ask, type AskOptions, type AskResult } from '../../queries/index.js'
+import { ask, createFieldIndexCartridge, type AskOptions, type AskResult } from '../../queries/index.js'
 import type { AskFunction } from '../../server/index.js'
 import { llmDirectory } from '../llm-stores.js'
 import type { ProgressBar } from '../progress-bar.js'
@@ -24,9 +24,9 @@ import type { ProgressBar } from '../progress-bar.js'
 /** The keyspace the embedder plugin writes and the vectors cartridge reads. */
 const EMBEDDINGS_KEYSPACE = 'embeddings'
 
-/** The cartridges a database gets when it has none recorded: full text, history, the task index, and vectors, entities and relationships (over the plugins' output). */
+/** The cartridges a database gets when it has none recorded: full text, history, the task index, the field index (filters), and vectors, entities and relationships (over the plugins' output). */
 export function defaultCartridges(): Cartridge[] {
-  return [createTopicsCartridge(), createHistoryCartridge(), createTasksCartridge(), createVectorsCartridge({ source: { keyspace: EMBEDDINGS_KEYSPACE } }), createEntitiesCartridge(), createRelationshipsCartridge()]
+  return [createTopicsCartridge(), createHistoryCartridge(), createTasksCartridge(), createFieldIndexCartridge(), createVectorsCartridge({ source: { keyspace: EMBEDDINGS_KEYSPACE } }), createEntitiesCartridge(), createRelationshipsCartridge()]
 }
 
 /** The built-in plugins: the embedder (offline hashing embedder) and the entity extractor (the configured model, offline by default). */
@@ -47,8 +47,8 @@ export function cartridgesFor(db: LivingDatabase): Cartridge[] {
   const defaults = defaultCartridges()
   const names = new Set(defaults.map(cartridge => cartridge.name))
   const recorded = db.read(snapshot => readDefinitionRecords(snapshot.keyspace(CURSOR_KEYSPACE)))
-  const others = recorded.filter(record => !names.has(record.name) && record.recipe !== null && Object.hasOwn(BUILTIN_CARTRIDGE_FACTORIES, record.recipe.kind))
-  return [...defaults, ...others.map(record => cartridgeFromRecipe(record.recipe!, BUILTIN_CARTRIDGE_FACTORIES))]
+  const others = recorded.filter(record => !names.has(record.name) && record.recipe !== null && Object.hasOwn(CARTRIDGE_FACTORIES, record.recipe.kind))
+  return [...defaults, ...others.map(record => cartridgeFromRecipe(record.recipe!, CARTRIDGE_FACTORIES))]
 }
 
 /** A database opened with the built-in plugins, the guards its model calls go through, and the model for questions. */

@@ -1,6 +1,5 @@
 import { LivingDbError } from '../../errors/index.js'
 import {
-  BUILTIN_CARTRIDGE_FACTORIES,
   type Cartridge,
   type CartridgeDatabase,
   type CartridgeDefinitionRecord,
@@ -13,6 +12,7 @@ import {
   rebuildCartridge,
   scopeSnapshot,
 } from '../../cartridges/index.js'
+import { CARTRIDGE_FACTORIES } from '../cartridge-factories.js'
 import type { CommandContext, CommandDefinition } from '../command.js'
 import { withDatabase, type Database } from '../open-database.js'
 import { formatStats } from './stats.js'
@@ -41,9 +41,9 @@ export interface CartridgeListing {
  * built with exactly those (same format, model and config). Undefined otherwise.
  */
 function recreate(db: CartridgeDatabase, record: CartridgeDefinitionRecord): Cartridge | undefined {
-  if (record.recipe !== null) return Object.hasOwn(BUILTIN_CARTRIDGE_FACTORIES, record.recipe.kind) ? cartridgeFromRecipe(record.recipe, BUILTIN_CARTRIDGE_FACTORIES) : undefined
-  if (!Object.hasOwn(BUILTIN_CARTRIDGE_FACTORIES, record.name)) return undefined
-  const candidate = BUILTIN_CARTRIDGE_FACTORIES[record.name]!(undefined as never)
+  if (record.recipe !== null) return Object.hasOwn(CARTRIDGE_FACTORIES, record.recipe.kind) ? cartridgeFromRecipe(record.recipe, CARTRIDGE_FACTORIES) : undefined
+  if (!Object.hasOwn(CARTRIDGE_FACTORIES, record.name)) return undefined
+  const candidate = CARTRIDGE_FACTORIES[record.name]!(undefined as never)
   return cartridgeStatus({ db, cartridge: candidate }).state === 'current' ? candidate : undefined
 }
 
@@ -64,7 +64,7 @@ export async function listDatabaseCartridges(database: Database): Promise<Cartri
     const status = cartridgeStatus({ db, cartridge })
     listings.push({ ...base, kind: record.recipe?.kind ?? record.name, version: cartridge.version, formatVersion: cartridge.formatVersion, state: status.state, reason: status.reason, pendingCommits: await pendingCommits(db, cartridge, base.cursor), queries: cartridge.queries.map((query) => query.name) })
   }
-  for (const [kind, factory] of Object.entries(BUILTIN_CARTRIDGE_FACTORIES)) {
+  for (const [kind, factory] of Object.entries(CARTRIDGE_FACTORIES)) {
     const cartridge = factory(undefined as never)
     if (records.some((record) => record.name === cartridge.name)) continue
     listings.push({ name: cartridge.name, kind, version: cartridge.version, formatVersion: cartridge.formatVersion, state: 'not-built', reason: `built-in; \`livingdb cartridges rebuild ${cartridge.name}\` builds it with default options`, cursor: 0, head, pendingCommits: null, keyspaces: cartridge.keyspaces, queries: cartridge.queries.map((query) => query.name) })
@@ -104,8 +104,8 @@ export function resolveCartridge(database: Database, name: string, allowNew: boo
     }
     return cartridge
   }
-  if (allowNew && Object.hasOwn(BUILTIN_CARTRIDGE_FACTORIES, name)) return BUILTIN_CARTRIDGE_FACTORIES[name]!(undefined as never)
-  const known = [...new Set([...records.map((candidate) => candidate.name), ...Object.keys(BUILTIN_CARTRIDGE_FACTORIES)])]
+  if (allowNew && Object.hasOwn(CARTRIDGE_FACTORIES, name)) return CARTRIDGE_FACTORIES[name]!(undefined as never)
+  const known = [...new Set([...records.map((candidate) => candidate.name), ...Object.keys(CARTRIDGE_FACTORIES)])]
   throw new LivingDbError('CARTRIDGE_NOT_FOUND', `No cartridge named "${name}" in this database${allowNew ? ' and no built-in of that name' : ''}. Known: ${known.join(', ')}. \`livingdb cartridges list\` shows them.`, { details: { cartridge: name } })
 }
 
