@@ -3,17 +3,16 @@ import { flagOption, type CommandContext, type CommandDefinition } from '../comm
 import { type Database, withDatabase } from '../open-database.js'
 import { formatBytes } from '../progress-bar.js'
 
-async function withAutonomy<T>(context: CommandContext, mustExist: boolean, use: (autonomy: Awaited<ReturnType<typeof createAutonomy>>, database: Database) => Promise<T>): Promise<T> {
+/** Opens the database and autonomy; `persist` (run, undo) saves the statistics afterwards, status and plan write nothing. */
+async function withAutonomy<T>(context: CommandContext, persist: boolean, use: (autonomy: Awaited<ReturnType<typeof createAutonomy>>, database: Database) => Promise<T>): Promise<T> {
   return withDatabase({
     context,
-    mustExist,
+    mustExist: true,
     async use(database) {
       const autonomy = await createAutonomy({ db: database })
-      try {
-        return await use(autonomy, database)
-      } finally {
-        await autonomy.flush()
-      }
+      const result = await use(autonomy, database)
+      if (persist) await autonomy.flush()
+      return result
     },
   })
 }
@@ -49,7 +48,7 @@ const statusCommand: CommandDefinition = {
   options: [],
   examples: ['livingdb autonomy status', 'livingdb autonomy status --json'],
   async run(context) {
-    await withAutonomy(context, true, async (autonomy) => {
+    await withAutonomy(context, false, async (autonomy) => {
       const status = autonomy.status()
       if (context.json) return context.output.json(status)
       context.output.line(`policy: ${status.policy.enabled ? 'on' : 'off'}, every ${round(status.policy.everyMs / 60_000)} min, statistics since ${new Date(status.statistics.since).toISOString()}`)
@@ -73,7 +72,7 @@ const planCommand: CommandDefinition = {
   options: [],
   examples: ['livingdb autonomy plan', 'livingdb autonomy plan --json'],
   async run(context) {
-    await withAutonomy(context, true, async (autonomy) => {
+    await withAutonomy(context, false, async (autonomy) => {
       const plan = autonomy.plan()
       if (context.json) context.output.json(plan)
       else for (const line of planLines(plan)) context.output.line(line)
