@@ -14,12 +14,11 @@ export async function observeCommits(args: { readonly db: Database; readonly sta
   const cursor = (db.read((snapshot) => snapshot.keyspace(SYS_KEYSPACE).get(AUTONOMY_KEYS.cursor)) as number | undefined) ?? 0
   if (cursor >= head) return 0
   let seen = 0
-  const halfLife = statistics.options.halfLifeMs
   try {
     for await (const commit of db.commits({ from: cursor + 1 })) {
       if (commit.origin !== AUTONOMY_ORIGIN && !commit.origin.startsWith('cartridge')) {
-        const weight = Math.pow(0.5, Math.max(0, args.now - commit.timestamp) / halfLife)
-        for (const operation of commit.ops) if (operation.type === 'put' && args.counted(operation.keyspace)) statistics.recordWrite(operation.keyspace, operation.key, weight)
+        const at = Math.min(commit.timestamp, args.now)
+        for (const operation of commit.ops) if (operation.type === 'put' && args.counted(operation.keyspace)) statistics.recordWrite(operation.keyspace, operation.key, at)
       }
       seen += 1
       if (commit.txnId >= head) break

@@ -36,6 +36,10 @@ describe('usage statistics', () => {
     expect(statistics.keyHeat('default', 'tasks/1')).toBeCloseTo(2.5, 5)
     clock += 200_000
     expect(Number.isFinite(statistics.keyHeat('default', 'tasks/1'))).toBe(true)
+    statistics.recordWrite('default', 'tasks/2', clock - 2_000)
+    expect(statistics.keyHeat('default', 'tasks/2')).toBeCloseTo(0.25, 5)
+    statistics.recordWrite('default', 'tasks/3', clock - 3_600_000)
+    expect(statistics.keyHeat('default', 'tasks/3')).toBeLessThan(1e-6)
   })
 
   it('groups queries by shape (values left out) with latency and cost EWMAs', () => {

@@ -150,9 +150,11 @@ export class UsageStatistics {
     if (typeof key === 'string') this.keys.add(key, scaled, keyspace)
   }
 
-  /** One write of `key` (writes keep data hot too), weighted by how recent it is. */
-  recordWrite(keyspace: string, key: unknown, weight: number): void {
-    const scaled = weight * this.scale()
+  /** One write of `key` at time `at` (writes keep data hot too; older writes weigh less). */
+  recordWrite(keyspace: string, key: unknown, at: number): void {
+    const exponent = (at - this.decayedAt) / this.options.halfLifeMs
+    if (exponent > 32) this.decay()
+    const scaled = Math.pow(2, (at - this.decayedAt) / this.options.halfLifeMs)
     this.prefixUsage(keyspace, prefixOf(key)).writes += scaled
     if (typeof key === 'string') this.keys.add(key, scaled, keyspace)
   }
