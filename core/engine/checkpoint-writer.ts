@@ -1,7 +1,7 @@
 import { CorruptionError } from '../../errors/index.js'
 import { type Node, type NodeSource, isInline } from '../btree/node.js'
 import { chainCapacity, decodeFreelistPage, encodeFreelistPage, freelistCapacity } from '../pager/node-codec.js'
-import { decodeNode, encodeNode } from '../pager/node-codec.js'
+import { encodeNode } from '../pager/node-codec.js'
 import type { Meta } from '../pager/meta-page.js'
 import { PageType } from '../pager/page-format.js'
 import type { PageFile } from '../pager/page-file.js'
@@ -53,15 +53,12 @@ export function writeCheckpointPages(pageFile: PageFile, freeSpace: FreeSpace, s
       }
     }
     const page = allocate()
-    const encoded = encodeNode(node, page, limits)
-    pageFile.writePage(page, encoded)
+    pageFile.writePage(page, encodeNode(node, page, limits))
     node.page = page
-    // The cache gets the node as decoded from its page: its keys and values are views into
-    // that one page buffer, so a cached node pins 4 KiB instead of the shared write slabs its
-    // entries were encoded into (which would otherwise stay alive for every cached node).
-    const stored = decodeNode(encoded, page, limits, pageFile.pageCount)
-    stored.search = node.search?.slice()
-    pageFile.cache.set(page, stored)
+    // The node itself goes into the cache (decoding the page back instead, so cached nodes
+    // would not point into write slabs, cost a third of bulk-load speed and saved no
+    // measurable peak memory).
+    pageFile.cache.set(page, node)
     return page
   }
   const catalog: CatalogEntry[] = []
