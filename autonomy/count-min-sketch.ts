@@ -2,7 +2,8 @@
 export interface CountMinSketchJson {
   readonly width: number
   readonly depth: number
-  readonly counts: readonly number[]
+  /** Non-zero counters as `[index, count]` pairs (the sketch is mostly empty). */
+  readonly counts: readonly (readonly [number, number])[]
 }
 
 const SEEDS = [0x811c9dc5]
@@ -34,19 +35,21 @@ function hashString(text: string, seed: number): number {
  * really accessed at most that often (tiering errs on the side of keeping data hot).
  *
  * @example
- * const sketch = new CountMinSketch({ width: 4096, depth: 4 })
+ * const sketch = new CountMinSketch({ width: 65_536, depth: 4 })
  * sketch.add('tasks/1'); sketch.estimate('tasks/1') // >= 1
  */
 export class CountMinSketch {
   readonly width: number
   readonly depth: number
-  private readonly counts: Float64Array
+  private readonly counts: Float32Array
 
-  constructor(args: { readonly width?: number; readonly depth?: number; readonly counts?: readonly number[] } = {}) {
-    this.width = args.width ?? 4096
+  constructor(args: { readonly width?: number; readonly depth?: number; readonly counts?: readonly (readonly [number, number])[] } = {}) {
+    this.width = args.width ?? 65_536
     this.depth = Math.min(args.depth ?? 4, MAX_DEPTH)
-    this.counts = new Float64Array(this.width * this.depth)
-    if (args.counts !== undefined && args.counts.length === this.counts.length) this.counts.set(args.counts)
+    this.counts = new Float32Array(this.width * this.depth)
+    for (const pair of Array.isArray(args.counts) ? args.counts : []) {
+      if (Array.isArray(pair) && Number.isInteger(pair[0]) && pair[0] >= 0 && pair[0] < this.counts.length) this.counts[pair[0]] = Number(pair[1]) || 0
+    }
   }
 
   /** Counts `key` (optionally qualified by `scope`, e.g. a keyspace) `weight` times. */
@@ -73,6 +76,11 @@ export class CountMinSketch {
   }
 
   toJSON(): CountMinSketchJson {
-    return { width: this.width, depth: this.depth, counts: Array.from(this.counts, (count) => Math.round(count * 1000) / 1000) }
+    const counts: [number, number][] = []
+    for (let index = 0; index < this.counts.length; index += 1) {
+      const count = Math.round(this.counts[index]! * 1000) / 1000
+      if (count !== 0) counts.push([index, count])
+    }
+    return { width: this.width, depth: this.depth, counts }
   }
 }

@@ -167,7 +167,7 @@ export async function createAutonomy(args: CreateAutonomyArgs): Promise<Autonomy
       return raised
     },
     recordSpend(subject, cost) {
-      const baseline = statistics.toJSON().spend[subject]
+      const baseline = statistics.spendOf(subject)
       const found = baseline === undefined ? undefined : alert(detectRegression({ metric: 'spend', subject, baseline, sample: cost, at: now() }))
       statistics.recordSpend(subject, cost)
       return found

@@ -201,6 +201,8 @@ async function shrinkAndLatency(): Promise<Record<string, unknown>> {
     coldShare: cold.length / (cold.length + hot.length),
     tieringMs,
     keysMoved: report.actions[0]?.numbers.keysMoved ?? 0,
+    actionNumbers: report.actions[0]?.numbers ?? {},
+    planNotes: report.plan.tiering.notes,
     hotKeysMoved: hotMoved.length,
     hotKeys: hot.length,
     compactedBytesBefore: before,
