@@ -1,4 +1,6 @@
 import { readdirSync, statSync } from 'node:fs'
+import { SegmentCache } from '../autonomy/archive-segment.js'
+import { autonomyDatabase } from '../autonomy/index.js'
 import { LivingDbError } from '../errors/index.js'
 import { DEFAULT_KEYSPACE, open, type Keyspace, type KeyspaceReader } from '../index.js'
 import type { OptionSpec } from './argument-parser.js'
@@ -20,14 +22,15 @@ export interface WithDatabaseArgs<T> {
  * when it exits), runs `use`, and closes it even when `use` throws. Plugins stored in
  * the database are not started: their durable cursors let them catch up on the next
  * open that runs them (`livingdb demo`, `ask`, `serve`, or the app), so inspecting or
- * loading data from the command line stays fast.
+ * loading data from the command line stays fast. Reads go through the autonomy layer,
+ * so values `livingdb autonomy run` moved into archive segments come back as written.
  */
 export async function withDatabase<T>(args: WithDatabaseArgs<T>): Promise<T> {
   const path = args.context.databasePath
   if (args.mustExist) assertDatabaseExists(path)
   const database = await open({ path, durability: 'strict', startPlugins: false })
   try {
-    return await args.use(database)
+    return await args.use(autonomyDatabase(database, { segments: new SegmentCache() }) as Database)
   } finally {
     await database.close()
   }

@@ -33,6 +33,12 @@ describe('livingdb autonomy', () => {
     const [action] = report.actions
     expect(action).toMatchObject({ kind: 'tiering', numbers: { keysMoved: 60 } })
     expect(action!.numbers.compressedBytes).toBeLessThan(action!.numbers.bytesMoved / 2)
+    const tiered = await runInProcess(['kv', 'get', 'notes/005', '--db', temporary.db])
+    expect(tiered.stdout).toContain('ferry to oslo')
+    expect(tiered.stdout).not.toContain('$livingdbArchive')
+    const exported = await runInProcess(['export', '--db', temporary.db])
+    expect(exported.stdout).toContain('ferry to oslo')
+    expect(exported.stdout).not.toContain('$livingdbArchive')
     const status = await autonomy('status')
     expect(status.stdout).toContain(action!.id)
     expect(status.stdout).toMatch(/actions \(1\)/)
