@@ -74,8 +74,9 @@ const listCommand: CommandDefinition = {
   summary: 'List the plugins a database knows: registered in it (started on every open) or seen running from code.',
   description: [
     'Reads the plugin records in sys; starts nothing. MODULE is the stored registration (a plugin added',
-    'with db.plugins.add starts on every open) or "(in code)" for a plugin the app registers with',
-    'open({ plugins }). TRUST is "untrusted" for plugins that run in the sandbox.',
+    'with db.plugins.add starts on every open) or "(in code, or uninstalled)" for a plugin the app registers with',
+    'open({ plugins }) or that was uninstalled (its cursor stays). TRUST is "untrusted" for plugins that run',
+    'in the sandbox, "-" when no registration is stored.',
   ].join('\n'),
   positionals: [],
   options: [],
@@ -88,7 +89,7 @@ const listCommand: CommandDefinition = {
         return
       }
       if (plugins.length === 0) return context.output.line('No plugins recorded in this database (register one with open({ plugins }) or db.plugins.add).')
-      const rows = plugins.map((plugin) => [plugin.name, plugin.enabled ? 'yes' : 'no', plugin.registration?.trusted === false ? 'untrusted' : 'trusted', plugin.version ?? '-', plugin.registration?.module ?? '(in code)'])
+      const rows = plugins.map((plugin) => [plugin.name, plugin.enabled ? 'yes' : 'no', plugin.registration === null ? '-' : plugin.registration.trusted === false ? 'untrusted' : 'trusted', plugin.version ?? '-', plugin.registration?.module ?? '(in code, or uninstalled)'])
       for (const line of formatTable(['NAME', 'ENABLED', 'TRUST', 'VERSION', 'MODULE'], rows)) context.output.line(line)
     })
   },
