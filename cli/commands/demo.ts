@@ -173,7 +173,7 @@ async function updateTask(db: LivingDatabase, importTxnId: number): Promise<Task
   for (const update of TASK_UPDATES) {
     const current = db.get(TIME_TRAVEL_KEY) as Record<string, JsonValue>
     const { txnId } = await db.write(transaction => {
-      transaction.put(TIME_TRAVEL_KEY, { ...current, status: update.status, statusNote: update.note, updatedOn: update.on })
+      transaction.put(TIME_TRAVEL_KEY, { ...current, status: update.status, description: update.note, statusNote: update.note, updatedOn: update.on })
     })
     txnIds.push(txnId)
   }
