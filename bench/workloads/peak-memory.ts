@@ -7,18 +7,8 @@ import type { EngineFigure } from '../workload-result.js'
 /** Headroom the issue allows above the configured page cache. */
 export const MEMORY_HEADROOM_BYTES = 200 * 1024 * 1024
 
-/** Arguments of {@link measurePeakMemory}. */
-export interface PeakMemoryArgs {
-  readonly engine: EngineName
-  readonly directory: string
-  readonly keys: number
-  readonly seed: number
-  readonly batchSize: number
-  readonly cacheBytes: number
-  readonly gets: number
-  readonly scans: number
-  readonly scanRows: number
-}
+/** Arguments of {@link measurePeakMemory}: what the measuring child process gets. */
+export type PeakMemoryArgs = MemoryChildInput
 
 /**
  * Loads and reads the data set in a fresh child process with the page cache set to

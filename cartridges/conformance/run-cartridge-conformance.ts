@@ -153,7 +153,7 @@ export function runCartridgeConformance(args: CartridgeConformanceArgs): void {
               },
             }
             await cartridge.apply({ ...applyArgs, transaction: counted, commits: applyArgs.commits.slice(0, Math.max(1, Math.ceil(applyArgs.commits.length / 2))) })
-            throw new Error('simulated crash in the middle of a batch')
+            throw new Error('injected crash in the middle of a batch (conformance fault)')
           },
         }
         const failure = await catchUpCartridge({ db, cartridge: crashing, maxCommitsPerBatch: 50 }).catch((error: unknown) => error)

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { killAfterReady } from '../../test/support/kill-after-ready.js'
 import { afterAll, describe, expect, it } from 'vitest'
 import { open } from '../../core/index.js'
 import { SeededRandom, dumpNow, testSeed } from '../conformance/index.js'
@@ -18,19 +18,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 /** Starts the child, waits for "ready" and `delayMs` more, then kill -9s it. */
 function runAndKill(path: string, firstItem: number, delayMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, path, String(firstItem)], { stdio: ['ignore', 'pipe', 'pipe'], cwd: fileURLToPath(new URL('../../', import.meta.url)) })
-    let stderr = ''
-    let killed = false
-    child.stderr.on('data', (chunk) => (stderr += String(chunk)))
-    child.stdout.on('data', (chunk) => {
-      if (!killed && String(chunk).includes('ready')) {
-        killed = true
-        setTimeout(() => child.kill('SIGKILL'), delayMs)
-      }
-    })
-    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child exited with ${code}/${signal} before the kill: ${stderr}`))))
-  })
+  return killAfterReady({ script: CHILD, args: [path, String(firstItem)], delayMs })
 }
 
 describe('attached cartridges across kill -9', () => {

@@ -35,7 +35,7 @@ describe('durability modes', () => {
     await db.checkpoint()
     await db.put('b', 2)
     await db.keyspace('k').put('c', 3)
-    // Simulate a crash: drop the handle without close() (no final checkpoint), then release the lock by hand.
+    // Crash the way kill -9 does: drop the handle without close() (no final checkpoint), then release the lock by hand.
     ;(db as unknown as { parts: { releaseLock: () => void; log: { close(): Promise<void> } } }).parts.releaseLock()
     const reopened = await open({ path: directory })
     expect(reopened.stats().recovery.replayedTxns).toBe(2)

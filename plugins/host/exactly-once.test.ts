@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { killAfterReady } from '../../test/support/kill-after-ready.js'
 import { afterAll, describe, expect, it } from 'vitest'
 import { open } from '../../index.js'
 import { createPluginHost } from './create-plugin-host.js'
@@ -30,22 +30,7 @@ function random(seed: number): () => number {
 
 /** Runs the child until it printed "ready", waits `delayMs` more, then kill -9s it. */
 function runAndKill(path: string, firstItem: number, delayMs: number, sandbox: boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, path, String(firstItem), ...(sandbox ? ['sandbox'] : [])], { stdio: ['ignore', 'pipe', 'pipe'], cwd: fileURLToPath(new URL('../../', import.meta.url)) })
-    let stderr = ''
-    let killed = false
-    child.stderr.on('data', (chunk) => (stderr += String(chunk)))
-    child.stdout.on('data', (chunk) => {
-      if (!killed && String(chunk).includes('ready')) {
-        killed = true
-        setTimeout(() => child.kill('SIGKILL'), delayMs)
-      }
-    })
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve()
-      else reject(new Error(`child exited with ${code}/${signal} before the kill: ${stderr}`))
-    })
-  })
+  return killAfterReady({ script: CHILD, args: [path, String(firstItem), ...(sandbox ? ['sandbox'] : [])], delayMs })
 }
 
 async function verify(path: string, sandbox: boolean): Promise<{ items: number; backlog: number }> {

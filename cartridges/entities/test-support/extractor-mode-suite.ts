@@ -122,7 +122,7 @@ export function runExtractorModeSuite(args: { readonly name: string; readonly cr
           ...cartridge,
           async apply(applyArgs) {
             await cartridge.apply(applyArgs)
-            throw new Error('simulated crash after writing')
+            throw new Error('injected crash after writing (conformance fault)')
           },
         }
         const failure = await catchUpCartridge({ db, cartridge: crashing, maxCommitsPerBatch: 40 }).catch((error: unknown) => error)
